@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+
+namespace TlsEngine.Crypto;
+
+/// <summary>
+/// An AEAD instance bound to one key (RFC 5116 interface as used by RFC 8446 §5.2). Not thread-safe:
+/// each record-protection direction owns its own instance.
+/// </summary>
+public abstract class Aead : IDisposable
+{
+    public const int TagLength = 16;
+
+    /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length) and writes the tag.</summary>
+    public abstract void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData);
+
+    /// <summary>Decrypts and authenticates; returns false (and leaves <paramref name="plaintext"/> cleared) when authentication fails.</summary>
+    public abstract bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
+
+    public abstract void Dispose();
+
+    /// <summary>Creates the AEAD a TLS 1.3 suite names, keyed with <paramref name="key"/>.</summary>
+    public static Aead Create(CipherSuite suite, ReadOnlySpan<byte> key) => suite switch
+    {
+        CipherSuite.TLS_AES_128_GCM_SHA256 or CipherSuite.TLS_AES_256_GCM_SHA384 => new AesGcmAead(key),
+        CipherSuite.TLS_CHACHA20_POLY1305_SHA256 => new ChaCha20Poly1305Aead(key),
+        _ => throw new ArgumentOutOfRangeException(nameof(suite)),
+    };
+}
+
+internal sealed class AesGcmAead(ReadOnlySpan<byte> key) : Aead
+{
+    private readonly AesGcm _gcm = new(key, TagLength);
+
+    public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
+        _gcm.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+
+    public override bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        try
+        {
+            _gcm.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
+    }
+
+    public override void Dispose() => _gcm.Dispose();
+}
+
+internal sealed class ChaCha20Poly1305Aead(ReadOnlySpan<byte> key) : Aead
+{
+    private readonly ChaCha20Poly1305 _aead = new(key);
+
+    public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
+        _aead.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+
+    public override bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        try
+        {
+            _aead.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
+    }
+
+    public override void Dispose() => _aead.Dispose();
+}

@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+
+namespace TlsEngine.Crypto;
+
+/// <summary>An ECDSA public key on P-256, P-384 or P-521, verified with the BCL.</summary>
+internal sealed class EcPublicKey : PublicKey
+{
+    private readonly ECDsa _key;
+    private readonly EcCurve _curve;
+
+    public EcPublicKey(EcCurve curve, ReadOnlySpan<byte> point)
+    {
+        int coord = EcCurves.CoordinateLength(curve);
+        if (coord == 0)
+            throw new CryptographicException("unsupported elliptic curve");
+        if (point.Length != 1 + 2 * coord || point[0] != 0x04)
+            throw new CryptographicException($"EC point for {curve} must be uncompressed (0x04 || X || Y, {1 + 2 * coord} bytes)");
+        _curve = curve;
+        // ECDsa.Create validates that the point lies on the curve.
+        _key = ECDsa.Create(new ECParameters
+        {
+            Curve = EcCurves.ToBcl(curve),
+            Q = new ECPoint { X = point.Slice(1, coord).ToArray(), Y = point.Slice(1 + coord, coord).ToArray() },
+        });
+    }
+
+    public override PublicKeyType Type => PublicKeyType.Ec;
+    public override EcCurve Curve => _curve;
+    public override int KeySizeBits => _key.KeySize;
+
+    public override bool Verify(SignatureAlgorithm algorithm, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (algorithm.Kind != SignatureKind.Ecdsa)
+            return false;
+        if (algorithm.Curve != EcCurve.Unknown && algorithm.Curve != _curve)
+            return false;
+        try
+        {
+            return _key.VerifyData(data, signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _key.Dispose();
+    }
+}
+
+internal static class EcCurves
+{
+    public static int CoordinateLength(EcCurve c) => c switch
+    {
+        EcCurve.P256 => 32,
+        EcCurve.P384 => 48,
+        EcCurve.P521 => 66,
+        _ => 0,
+    };
+
+    public static ECCurve ToBcl(EcCurve c) => c switch
+    {
+        EcCurve.P256 => ECCurve.NamedCurves.nistP256,
+        EcCurve.P384 => ECCurve.NamedCurves.nistP384,
+        EcCurve.P521 => ECCurve.NamedCurves.nistP521,
+        _ => throw new CryptographicException("unsupported elliptic curve"),
+    };
+
+    public static EcCurve FromBcl(ECCurve c) => c.Oid?.Value switch
+    {
+        "1.2.840.10045.3.1.7" => EcCurve.P256,
+        "1.3.132.0.34" => EcCurve.P384,
+        "1.3.132.0.35" => EcCurve.P521,
+        _ => c.Oid?.FriendlyName switch
+        {
+            "nistP256" or "ECDSA_P256" or "prime256v1" => EcCurve.P256,
+            "nistP384" or "ECDSA_P384" or "secp384r1" => EcCurve.P384,
+            "nistP521" or "ECDSA_P521" or "secp521r1" => EcCurve.P521,
+            _ => EcCurve.Unknown,
+        },
+    };
+}

@@ -1,0 +1,1 @@
+// TlsEngine.X509: RFC 5280 certificates and path validation. See README.md.

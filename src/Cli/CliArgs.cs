@@ -1,0 +1,75 @@
+namespace TlsEngine.Cli;
+
+/// <summary>Minimal option parser: <c>--name value</c>, <c>--name=value</c>, repeated options, and flags.</summary>
+internal sealed class CliArgs
+{
+    private static readonly HashSet<string> Flags = ["require-client-cert", "echo", "keyupdate", "quiet"];
+    private readonly Dictionary<string, List<string>> _values = [];
+    private readonly HashSet<string> _flags = [];
+    private readonly HashSet<string> _used = [];
+
+    public static CliArgs Parse(ReadOnlySpan<string> args)
+    {
+        var a = new CliArgs();
+        for (int i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+                throw new UsageException($"unexpected argument '{arg}'");
+            var name = arg[2..];
+            string? value = null;
+            int eq = name.IndexOf('=');
+            if (eq >= 0)
+            {
+                value = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            if (Flags.Contains(name))
+            {
+                if (value is not null) throw new UsageException($"--{name} takes no value");
+                a._flags.Add(name);
+                continue;
+            }
+            if (value is null)
+            {
+                if (i + 1 >= args.Length) throw new UsageException($"--{name} needs a value");
+                value = args[++i];
+            }
+            if (!a._values.TryGetValue(name, out var list)) a._values[name] = list = [];
+            list.Add(value);
+        }
+        return a;
+    }
+
+    public bool Flag(string name)
+    {
+        _used.Add(name);
+        return _flags.Contains(name);
+    }
+
+    public string? Value(string name)
+    {
+        _used.Add(name);
+        return _values.TryGetValue(name, out var l) ? l[^1] : null;
+    }
+
+    public string Required(string name) => Value(name) ?? throw new UsageException($"--{name} is required");
+
+    public int Int(string name, int fallback)
+    {
+        var v = Value(name);
+        if (v is null) return fallback;
+        return int.TryParse(v, out int n) ? n : throw new UsageException($"--{name} expects a number, got '{v}'");
+    }
+
+    public IReadOnlyList<string> List(string name) => Value(name)?.Split(':', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    /// <summary>Rejects options that no command consumed (typos).</summary>
+    public void RejectUnknown()
+    {
+        foreach (var k in _values.Keys.Concat(_flags))
+        {
+            if (!_used.Contains(k)) throw new UsageException($"unknown option --{k}");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net.Sockets;
+
+namespace TlsEngine.Cli;
+
+/// <summary>
+/// <c>tlsengine client</c>: connects like <c>openssl s_client</c>: stdin is sent, received data goes to stdout; at the
+/// end of stdin it sends close_notify and waits briefly for the server's.
+/// </summary>
+internal static class ClientCommand
+{
+    public static async Task<int> RunAsync(CliArgs args)
+    {
+        var target = args.Required("connect");
+        int colon = target.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port))
+            throw new UsageException($"--connect expects HOST:PORT, got '{target}'");
+        var host = target[..colon].Trim('[', ']');
+        var options = new TlsClientOptions();
+        OptionsBuilder.ApplyCommon(args, options);
+        if (options.TrustAnchors is null) throw new UsageException("the client needs --ca with the trust anchors for the server certificate");
+        options.ServerName = args.Value("servername") ?? host;
+        bool keyUpdate = args.Flag("keyupdate");
+        args.RejectUnknown();
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(host, port);
+        await using var tls = await TlsStream.ConnectAsync(tcp.GetStream(), options);
+        var c = tls.Connection;
+        Console.Error.WriteLine($"handshake: {OptionsBuilder.Describe(c)}");
+        Console.Error.WriteLine($"peer: {c.PeerIdentity}");
+        Console.Error.WriteLine("Verification: OK");
+        if (keyUpdate)
+        {
+            await tls.UpdateKeysAsync(requestPeer: true);
+            Console.Error.WriteLine("KeyUpdate sent (update_requested)");
+        }
+        var reading = StreamCopy.ToStdoutAsync(tls);
+        using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[16384];
+        var readTask = stdin.ReadAsync(buffer).AsTask();
+        while (true)
+        {
+            var done = await Task.WhenAny(readTask, reading);
+            if (done == reading) break;
+            int n = await readTask;
+            if (n == 0)
+            {
+                await tls.ShutdownAsync();
+                await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(3)));
+                break;
+            }
+            await tls.WriteAsync(buffer.AsMemory(0, n));
+            readTask = stdin.ReadAsync(buffer).AsTask();
+        }
+        if (reading.IsCompleted) await reading;
+        return 0;
+    }
+}

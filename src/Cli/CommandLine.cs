@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using TlsEngine.Record;
+using TlsEngine.X509;
+
+namespace TlsEngine.Cli;
+
+/// <summary>The <c>tlsengine</c> command: dispatch to sub-commands and uniform error reporting.</summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        usage: tlsengine <command> [options]
+
+        commands:
+          demo                  mutual TLS between our server and our client on 127.0.0.1 with a generated test PKI
+          server                a TLS 1.3 server in the spirit of openssl s_server
+          client                a TLS 1.3 client in the spirit of openssl s_client
+
+        server options:
+          --port N              port to listen on (0 = any free port; the chosen port is printed)
+          --host ADDR           address to bind (default 127.0.0.1)
+          --cert FILE           certificate chain (PEM or DER), leaf first
+          --key FILE            private key (PEM/DER PKCS#8, encrypted PKCS#8, SEC 1, PKCS#1)
+          --pass PASSWORD       password of an encrypted key or PKCS#12 file (or env:VAR, file:PATH)
+          --pkcs12 FILE         key and chain from a PKCS#12 file instead of --cert/--key
+          --ca FILE             trust anchors for client certificates (PEM bundle)
+          --client-auth MODE    none | optional | required (default required when --ca is given, else none)
+          --require-client-cert short for --client-auth required
+          --echo                send back what each connection receives; serve until stopped
+          --naccept N           exit after N connections
+        client options:
+          --connect HOST:PORT   server to connect to
+          --servername NAME     expected server name (SNI and certificate check); default: HOST
+          --cert FILE --key FILE --pass P --pkcs12 FILE   client certificate
+          --ca FILE             trust anchors for the server certificate (required)
+          --keyupdate           send a KeyUpdate (update_requested) after the handshake
+        common options:
+          --groups LIST         e.g. X25519:P-256:P-384
+          --ciphersuites LIST   e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
+          --sigalgs LIST        e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519
+          --alpn LIST           e.g. h2:http/1.1
+          --keylog FILE         append NSS key log lines (SSLKEYLOGFILE format; secrets, debugging only)
+          --timeout SECONDS     handshake timeout (default 30)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            var parsed = CliArgs.Parse(args.AsSpan(1));
+            return args[0] switch
+            {
+                "demo" => await DemoCommand.RunAsync(parsed),
+                "server" => await ServerCommand.RunAsync(parsed),
+                "client" => await ClientCommand.RunAsync(parsed),
+                _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
+            };
+        }
+        catch (UsageException e)
+        {
+            return Fail($"tlsengine: {e.Message}", 2);
+        }
+        catch (TlsAlertException e)
+        {
+            return Fail($"tlsengine: TLS failure: {e.Message}", 1);
+        }
+        catch (Exception e) when (e is CryptographicException or X509Exception or IOException or ArgumentException or FormatException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return Fail($"tlsengine: {e.Message}", 1);
+        }
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine(message);
+        return code;
+    }
+}
+
+/// <summary>A command-line mistake: reported with exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

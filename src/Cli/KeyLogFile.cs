@@ -1,0 +1,23 @@
+namespace TlsEngine.Cli;
+
+/// <summary>Appends NSS key log lines to a file created with mode 0600 (it holds traffic secrets).</summary>
+internal static class KeyLogFile
+{
+    public static Action<string> Open(string path)
+    {
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        var gate = new object();
+        return line =>
+        {
+            lock (gate) File.AppendAllText(path, line + "\n");
+        };
+    }
+}

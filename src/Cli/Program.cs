@@ -1,0 +1,3 @@
+using TlsEngine.Cli;
+
+return await CommandLine.RunAsync(args);

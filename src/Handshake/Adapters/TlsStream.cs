@@ -1,0 +1,276 @@
+using System.Buffers;
+using TlsEngine.Record;
+
+namespace TlsEngine;
+
+/// <summary>
+/// A <see cref="Stream"/> adapter over a <see cref="TlsConnection"/> and a transport stream (for example a
+/// NetworkStream). One reader and one writer may run concurrently. Disposing sends close_notify (RFC 8446 §6.1).
+/// </summary>
+public sealed class TlsStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly bool _leaveInnerOpen;
+    private readonly OutgoingQueue _out = new();
+    private readonly ArrayBufferWriter<byte> _plaintext = new();
+    private readonly SemaphoreSlim _readLock = new(1, 1);
+    private byte[] _in = [];
+    private int _inStart;
+    private int _inEnd;
+    private int _plainOffset;
+    private bool _transportEof;
+    private bool _disposed;
+
+    public TlsStream(Stream inner, TlsConnection connection, bool leaveInnerOpen = false)
+    {
+        _inner = inner;
+        Connection = connection;
+        _leaveInnerOpen = leaveInnerOpen;
+    }
+
+    public TlsConnection Connection { get; }
+
+    /// <summary>True if the transport ended without the peer's close_notify (possible truncation, RFC 8446 §6.1).</summary>
+    public bool ClosedWithoutCloseNotify { get; private set; }
+
+    /// <summary>Connects as a client over <paramref name="transport"/> and completes the handshake.</summary>
+    public static async Task<TlsStream> ConnectAsync(Stream transport, TlsClientOptions options, CancellationToken ct = default)
+    {
+        var stream = new TlsStream(transport, TlsConnection.CreateClient(options));
+        try
+        {
+            await stream.HandshakeAsync(options.HandshakeTimeout, ct).ConfigureAwait(false);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Accepts a client over <paramref name="transport"/> and completes the handshake.</summary>
+    public static async Task<TlsStream> AcceptAsync(Stream transport, TlsServerOptions options, CancellationToken ct = default)
+    {
+        var stream = new TlsStream(transport, TlsConnection.CreateServer(options));
+        try
+        {
+            await stream.HandshakeAsync(options.HandshakeTimeout, ct).ConfigureAwait(false);
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the handshake to completion. Throws <see cref="TlsAlertException"/> on a TLS failure (after sending the
+    /// alert), <see cref="TimeoutException"/> when <paramref name="timeout"/> elapses, <see cref="IOException"/> when
+    /// the transport fails or ends.
+    /// </summary>
+    public async Task HandshakeAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        try
+        {
+            if (Connection.State == TlsConnectionState.New && !Connection.IsServer)
+            {
+                lock (_out.Sync) Connection.Start(_out);
+                await FlushAsync(wait: true, cts.Token).ConfigureAwait(false);
+            }
+            while (!Connection.IsHandshakeComplete)
+            {
+                if (!await ReadAndProcessAsync(cts.Token).ConfigureAwait(false))
+                    throw new IOException("the transport closed during the TLS handshake");
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the TLS handshake did not complete within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <summary>Reads one chunk from the transport and processes it; false at transport end of stream.</summary>
+    private async Task<bool> ReadAndProcessAsync(CancellationToken ct)
+    {
+        if (_transportEof) return false;
+        if (_in.Length == 0) _in = ArrayPool<byte>.Shared.Rent(2 * (RecordHeader.Size + RecordHeader.MaxCiphertextLength));
+        if (_inStart > 0 && _inEnd == _in.Length || _inStart == _inEnd)
+        {
+            Buffer.BlockCopy(_in, _inStart, _in, 0, _inEnd - _inStart);
+            _inEnd -= _inStart;
+            _inStart = 0;
+        }
+        int n = await _inner.ReadAsync(_in.AsMemory(_inEnd), ct).ConfigureAwait(false);
+        if (n == 0)
+        {
+            _transportEof = true;
+            if (!Connection.PeerClosed) ClosedWithoutCloseNotify = true;
+            return false;
+        }
+        _inEnd += n;
+        TlsAlertException? failure = null;
+        lock (_out.Sync)
+        {
+            try
+            {
+                Connection.Process(_in.AsMemory(_inStart, _inEnd - _inStart), _out, _plaintext, out int consumed);
+                _inStart += consumed;
+            }
+            catch (TlsAlertException e)
+            {
+                failure = e;
+            }
+        }
+        // Send what processing produced (flights, KeyUpdate answers, close_notify, or the fatal alert).
+        try
+        {
+            await FlushAsync(wait: failure is not null || !Connection.IsHandshakeComplete, ct).ConfigureAwait(false);
+        }
+        catch (IOException) when (failure is not null)
+        {
+        }
+        if (failure is not null) throw failure;
+        return true;
+    }
+
+    private Task FlushAsync(bool wait, CancellationToken ct) =>
+        _out.FlushAsync(async (m, c) => await _inner.WriteAsync(m, c).ConfigureAwait(false), wait, ct);
+
+    private void EnsureHandshakeDone()
+    {
+        if (Connection.Failure is { } failure) throw failure;
+        if (!Connection.IsHandshakeComplete)
+            throw new InvalidOperationException("complete the handshake (HandshakeAsync, ConnectAsync or AcceptAsync) before reading or writing");
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureHandshakeDone();
+        await _readLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                int available = _plaintext.WrittenCount - _plainOffset;
+                if (available > 0)
+                {
+                    int n = Math.Min(available, buffer.Length);
+                    _plaintext.WrittenSpan.Slice(_plainOffset, n).CopyTo(buffer.Span);
+                    _plainOffset += n;
+                    if (_plainOffset == _plaintext.WrittenCount)
+                    {
+                        _plaintext.Clear();
+                        _plainOffset = 0;
+                    }
+                    return n;
+                }
+                if (Connection.PeerClosed || buffer.Length == 0)
+                    return 0;
+                if (!await ReadAndProcessAsync(cancellationToken).ConfigureAwait(false))
+                    return 0;
+            }
+        }
+        finally
+        {
+            _readLock.Release();
+        }
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        EnsureHandshakeDone();
+        lock (_out.Sync) Connection.Encrypt(buffer.Span, _out);
+        await FlushAsync(wait: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a KeyUpdate (RFC 8446 §4.6.3), asking the peer to update its keys too when <paramref name="requestPeer"/>.</summary>
+    public async Task UpdateKeysAsync(bool requestPeer, CancellationToken ct = default)
+    {
+        lock (_out.Sync) Connection.UpdateKeys(_out, requestPeer);
+        await FlushAsync(wait: true, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends close_notify: this side writes nothing more; reading continues until the peer's close_notify.</summary>
+    public async Task ShutdownAsync(CancellationToken ct = default)
+    {
+        lock (_out.Sync) Connection.Close(_out);
+        await FlushAsync(wait: true, ct).ConfigureAwait(false);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => _inner.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override bool CanRead => true;
+    public override bool CanWrite => true;
+    public override bool CanSeek => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        try
+        {
+            if (Connection.IsHandshakeComplete && !Connection.LocalClosed && Connection.Failure is null)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await ShutdownAsync(cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Best effort: the transport may already be gone.
+        }
+        DisposeCore();
+        if (!_leaveInnerOpen) await _inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            try
+            {
+                if (Connection.IsHandshakeComplete && !Connection.LocalClosed && Connection.Failure is null)
+                {
+                    lock (_out.Sync) Connection.Close(_out);
+                    FlushAsync(wait: true, CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+                }
+            }
+            catch (Exception e) when (e is IOException or AggregateException or ObjectDisposedException)
+            {
+            }
+            DisposeCore();
+            if (!_leaveInnerOpen) _inner.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+
+    private void DisposeCore()
+    {
+        _disposed = true;
+        lock (_out.Sync) Connection.Dispose();
+        _out.Release();
+        if (_in.Length > 0) ArrayPool<byte>.Shared.Return(_in);
+        _in = [];
+    }
+}

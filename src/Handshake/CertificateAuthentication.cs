@@ -1,0 +1,134 @@
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+using TlsEngine.Extensions;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+using TlsEngine.X509;
+
+namespace TlsEngine;
+
+/// <summary>
+/// Certificate-based authentication for both roles (RFC 8446 §4.4.2, §4.4.3): building our Certificate and
+/// CertificateVerify, and checking the peer's chain, name, authorization and signature.
+/// </summary>
+internal static class CertificateAuthentication
+{
+    /// <summary>The first scheme of our key that the peer offered and our options allow, or null (RFC 8446 §4.4.3).</summary>
+    public static SignatureScheme? ChooseScheme(TlsCertificate certificate, IReadOnlyList<SignatureScheme> peerOffered, IList<SignatureScheme> allowed)
+    {
+        foreach (var s in certificate.Key.Schemes)
+        {
+            if (allowed.Contains(s) && peerOffered.Contains(s) && certificate.Leaf.PublicKey.IsCompatible(s))
+                return s;
+        }
+        return null;
+    }
+
+    /// <summary>Writes a Certificate message (RFC 8446 §4.4.2); an absent certificate gives an empty certificate_list.</summary>
+    public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context)
+    {
+        var entries = new List<CertificateEntry>();
+        if (certificate is not null)
+        {
+            foreach (var c in certificate.Chain)
+                entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList([])));
+        }
+        new CertificateMessage { Context = context, Entries = entries }.Write(w);
+    }
+
+    /// <summary>Writes CertificateVerify: a signature over 64 spaces, the role's context string, 0x00 and the transcript hash.</summary>
+    public static void WriteCertificateVerify(TlsWriter w, TlsCertificate certificate, SignatureScheme scheme, bool server, ReadOnlySpan<byte> transcriptHash)
+    {
+        var content = CertificateVerify.SignedContent(server, transcriptHash);
+        byte[] signature = certificate.Key.Sign(scheme, content);
+        new CertificateVerify { Algorithm = scheme, Signature = signature }.Write(w);
+    }
+
+    /// <summary>
+    /// Checks the peer's CertificateVerify (RFC 8446 §4.4.3): the scheme must be one we offered (illegal_parameter),
+    /// fit the leaf key (illegal_parameter), and the signature must verify (decrypt_error).
+    /// </summary>
+    public static SignatureScheme VerifyCertificateVerify(ReadOnlySpan<byte> body, Certificate leaf, IList<SignatureScheme> offered, bool peerIsServer, ReadOnlySpan<byte> transcriptHash)
+    {
+        var cv = CertificateVerify.Parse(body);
+        if (!offered.Contains(cv.Algorithm) || !SignatureSchemes.IsSupported(cv.Algorithm))
+            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which was not offered in signature_algorithms");
+        var key = PublicKeyOf(leaf);
+        if (!key.IsCompatible(cv.Algorithm))
+            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which does not fit the certificate's {key.Type} key");
+        var content = CertificateVerify.SignedContent(peerIsServer, transcriptHash);
+        if (!key.Verify(SignatureSchemes.ToAlgorithm(cv.Algorithm), content, cv.Signature))
+            throw TlsAlert.DecryptError($"CertificateVerify signature ({SignatureSchemes.Name(cv.Algorithm)}) does not verify with the certificate of '{leaf.Subject}'");
+        return cv.Algorithm;
+    }
+
+    private static PublicKey PublicKeyOf(Certificate leaf)
+    {
+        try
+        {
+            return leaf.PublicKey;
+        }
+        catch (X509Exception e)
+        {
+            throw new TlsAlertException(AlertDescription.UnsupportedCertificate, $"the peer's public key cannot be used: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Parses the peer's certificate_list and validates the chain to our trust anchors (RFC 5280 path validation via
+    /// TlsEngine.X509), including the name (server) and extended key usage.
+    /// </summary>
+    public static PeerIdentity ValidateChain(CertificateMessage message, TlsOptions options, bool peerIsServer, string? expectedName)
+    {
+        var presented = new List<Certificate>(message.Entries.Count);
+        for (int i = 0; i < message.Entries.Count; i++)
+        {
+            try
+            {
+                presented.Add(Certificate.Parse(message.Entries[i].CertData));
+            }
+            catch (X509Exception e)
+            {
+                throw new TlsAlertException(AlertDescription.BadCertificate, $"certificate {i} of the peer's chain is malformed: {e.Message}");
+            }
+        }
+        var validationOptions = new ValidationOptions
+        {
+            Time = options.TimeProvider.GetUtcNow(),
+            Purpose = peerIsServer ? KeyPurpose.ServerAuth : KeyPurpose.ClientAuth,
+            MaxDepth = Math.Max(options.Limits.MaxCertificateChainLength, 2),
+        };
+        if (expectedName is not null)
+        {
+            if (System.Net.IPAddress.TryParse(expectedName, out var ip))
+                validationOptions.IpAddress = ip;
+            else
+                validationOptions.DnsName = expectedName;
+        }
+        var result = new ChainValidator(options.TrustAnchors!).Validate(presented, validationOptions);
+        if (!result.IsValid)
+        {
+            var error = result.Error!;
+            throw new TlsAlertException(AlertFor(error.Code), $"{(peerIsServer ? "server" : "client")} certificate rejected: {error.Message}");
+        }
+        return new PeerIdentity(result.Chain);
+    }
+
+    /// <summary>Runs the application's authorization callback on a peer that proved possession of its key.</summary>
+    public static PeerIdentity Authorize(PeerIdentity identity, TlsOptions options)
+    {
+        if (options.AuthorizePeer is { } authorize && !authorize(identity))
+            throw new TlsAlertException(AlertDescription.AccessDenied, $"the authorization callback refused the peer ({identity})");
+        return identity;
+    }
+
+    /// <summary>The one place where certificate failures become alerts (DESIGN.md "Errors are alerts").</summary>
+    public static AlertDescription AlertFor(CertificateErrorCode code) => code switch
+    {
+        CertificateErrorCode.UnknownIssuer => AlertDescription.UnknownCa,
+        CertificateErrorCode.Expired or CertificateErrorCode.NotYetValid => AlertDescription.CertificateExpired,
+        CertificateErrorCode.Revoked => AlertDescription.CertificateRevoked,
+        CertificateErrorCode.UnsupportedAlgorithm => AlertDescription.UnsupportedCertificate,
+        _ => AlertDescription.BadCertificate,
+    };
+}

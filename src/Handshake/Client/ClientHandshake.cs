@@ -1,0 +1,300 @@
+using TlsEngine.Crypto;
+using TlsEngine.Extensions;
+using TlsEngine.KeySchedule;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+
+namespace TlsEngine.Client;
+
+/// <summary>
+/// The client state machine of RFC 8446 §2 / Appendix A.1:
+/// START → WAIT_SH → WAIT_EE → WAIT_CERT_CR → (WAIT_CERT) → WAIT_CV → WAIT_FINISHED → CONNECTED.
+/// Each state accepts only the messages the RFC allows there; anything else is unexpected_message.
+/// </summary>
+internal sealed class ClientHandshake : HandshakeMachine
+{
+    private enum State { Start, WaitServerHello, WaitEncryptedExtensions, WaitCertificateOrRequest, WaitCertificate, WaitCertificateVerify, WaitFinished, Connected }
+
+    private readonly TlsClientOptions _options;
+    private State _state = State.Start;
+    private ClientHelloBuilder? _hello;
+    private CertificateRequest? _certificateRequest;
+    private Certificate? _serverLeaf;
+    private PeerIdentity? _serverIdentity;
+    private CipherSuite? _retrySuite;
+    private int _ticketsReceived;
+
+    public ClientHandshake(TlsConnection connection, TlsClientOptions options) : base(connection, options) => _options = options;
+
+    protected override bool IsServer => false;
+
+    public override ushort InitialRecordVersion => HelloRetried ? (ushort)0x0303 : (ushort)0x0301;
+
+    public override bool ChangeCipherSpecAllowed => _state is >= State.WaitServerHello and <= State.WaitFinished;
+
+    /// <summary>Number of NewSessionTicket messages accepted after the handshake.</summary>
+    public int TicketsReceived => _ticketsReceived;
+
+    public override void Start()
+    {
+        _hello = new ClientHelloBuilder(_options);
+        ClientRandom = _hello.Random;
+        ServerName = _hello.ServerNameSent;
+        _hello.Build().Write(Writer);
+        SendWritten();
+        Connection.FlushHandshake();
+        // Middlebox compatibility (RFC 8446 §D.4): the dummy change_cipher_spec goes right after the ClientHello.
+        if (_options.MiddleboxCompatibility)
+            Connection.SendChangeCipherSpec();
+        _state = State.WaitServerHello;
+    }
+
+    protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
+    {
+        switch (_state, type)
+        {
+            case (State.WaitServerHello, HandshakeType.ServerHello):
+                HandleServerHello(message, body);
+                break;
+            case (State.WaitEncryptedExtensions, HandshakeType.EncryptedExtensions):
+                HandleEncryptedExtensions(body);
+                Transcript.Add(message);
+                _state = State.WaitCertificateOrRequest;
+                break;
+            case (State.WaitCertificateOrRequest, HandshakeType.CertificateRequest):
+                HandleCertificateRequest(body);
+                Transcript.Add(message);
+                _state = State.WaitCertificate;
+                break;
+            case (State.WaitCertificateOrRequest or State.WaitCertificate, HandshakeType.Certificate):
+                HandleCertificate(body);
+                Transcript.Add(message);
+                _state = State.WaitCertificateVerify;
+                break;
+            case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
+                PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, _serverLeaf!, Options.SignatureSchemes, peerIsServer: true, Transcript.CurrentHash());
+                Transcript.Add(message);
+                // Proof of possession done: now the application may authorize the server.
+                PeerIdentity = CertificateAuthentication.Authorize(_serverIdentity!, Options);
+                _state = State.WaitFinished;
+                break;
+            case (State.WaitFinished, HandshakeType.Finished):
+                HandleFinished(message, body);
+                break;
+            default:
+                throw Unexpected(type, Expected());
+        }
+    }
+
+    private string Expected() => _state switch
+    {
+        State.WaitServerHello => "ServerHello",
+        State.WaitEncryptedExtensions => "EncryptedExtensions",
+        State.WaitCertificateOrRequest => "Certificate or CertificateRequest",
+        State.WaitCertificate => "Certificate",
+        State.WaitCertificateVerify => "CertificateVerify",
+        State.WaitFinished => "Finished",
+        _ => "nothing",
+    };
+
+    private void HandleServerHello(byte[] message, ReadOnlySpan<byte> body)
+    {
+        var sh = ServerHello.Parse(body);
+        CheckServerHelloCommon(sh);
+        if (sh.IsHelloRetryRequest)
+        {
+            HandleHelloRetryRequest(sh, message);
+            return;
+        }
+        if (_retrySuite is { } retry && sh.CipherSuite != retry)
+            throw TlsAlert.IllegalParameter($"ServerHello selects {sh.CipherSuite}, but the HelloRetryRequest selected {retry} (RFC 8446 §4.1.4)");
+        sh.Extensions.RequireOffered(_hello!.Extensions, "ServerHello");
+        var shareBytes = sh.Extensions.Find(ExtensionType.KeyShare)
+            ?? throw TlsAlert.MissingExtension("ServerHello has no key_share; this client offers only (EC)DHE (RFC 8446 §4.2.8)");
+        var share = KeyShareExtension.ParseServerHello(shareBytes);
+        var ours = _hello.KeyShareFor(share.Group)
+            ?? throw TlsAlert.IllegalParameter($"ServerHello.key_share uses {NamedGroups.Name(share.Group)}, for which no key share was offered (RFC 8446 §4.2.8)");
+        byte[] shared;
+        try
+        {
+            shared = ours.DeriveSharedSecret(share.KeyExchange);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw TlsAlert.IllegalParameter($"ServerHello.key_share is invalid: {e.Message}");
+        }
+        Suite = sh.CipherSuite;
+        Group = share.Group;
+        Transcript.SetHash(CipherSuites.Hash(sh.CipherSuite));
+        Transcript.Add(message);
+        Keys = new TlsKeySchedule(sh.CipherSuite);
+        DeriveHandshakeSecrets(shared);
+        _hello.DisposeKeyShares();
+        Connection.InstallReadKeys(Keys.CreateProtection(ServerHandshakeSecret), application: false);
+        // The client's handshake write key is installed now, so that an alert about the server's flight is
+        // encrypted as the server expects.
+        Connection.InstallWriteKeys(Keys.CreateProtection(ClientHandshakeSecret));
+        _state = State.WaitEncryptedExtensions;
+    }
+
+    /// <summary>Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.2.1, Appendix D.5).</summary>
+    private void CheckServerHelloCommon(ServerHello sh)
+    {
+        string name = sh.IsHelloRetryRequest ? "HelloRetryRequest" : "ServerHello";
+        if (sh.LegacyVersion <= 0x0300)
+            throw TlsAlert.ProtocolVersion($"{name}.legacy_version 0x{sh.LegacyVersion:x4} is SSL 3.0 or older (RFC 8446 §D.5)");
+        var versionBytes = sh.Extensions.Find(ExtensionType.SupportedVersions)
+            ?? throw TlsAlert.ProtocolVersion($"{name} has no supported_versions: the server negotiated TLS 1.2 or older, which this engine does not speak");
+        ushort version = SupportedVersionsExtension.ParseServerHello(versionBytes, name);
+        if (version != SupportedVersionsExtension.Tls13)
+            throw TlsAlert.IllegalParameter($"{name}.supported_versions selects 0x{version:x4}, which was not offered (RFC 8446 §4.2.1)");
+        if (sh.LegacyVersion != 0x0303)
+            throw TlsAlert.ProtocolVersion($"{name}.legacy_version is 0x{sh.LegacyVersion:x4}; a TLS 1.3 server sends 0x0303 (RFC 8446 §4.1.3)");
+        if (!sh.LegacySessionIdEcho.AsSpan().SequenceEqual(_hello!.SessionId))
+            throw TlsAlert.IllegalParameter($"{name}.legacy_session_id_echo does not match the ClientHello (RFC 8446 §4.1.3)");
+        if (!_hello.CipherSuites.Contains(sh.CipherSuite))
+            throw TlsAlert.IllegalParameter($"{name} selects cipher suite 0x{(ushort)sh.CipherSuite:x4}, which was not offered (RFC 8446 §4.1.3)");
+        if (sh.LegacyCompressionMethod != 0)
+            throw TlsAlert.IllegalParameter($"{name}.legacy_compression_method is {sh.LegacyCompressionMethod}; it must be 0 (RFC 8446 §4.1.3)");
+    }
+
+    private void HandleHelloRetryRequest(ServerHello hrr, byte[] message)
+    {
+        // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
+        if (HelloRetried)
+            throw TlsAlert.UnexpectedMessage("second HelloRetryRequest (RFC 8446 §4.1.4)");
+        hrr.Extensions.RequireOffered(_hello!.Extensions, "HelloRetryRequest", ExtensionType.Cookie);
+        NamedGroup? selected = null;
+        if (hrr.Extensions.Find(ExtensionType.KeyShare) is { } ks)
+        {
+            var group = KeyShareExtension.ParseHelloRetryRequest(ks);
+            if (!_hello.Groups.Contains(group))
+                throw TlsAlert.IllegalParameter($"HelloRetryRequest selects {NamedGroups.Name(group)}, which is not in supported_groups (RFC 8446 §4.2.8)");
+            if (_hello.KeyShareFor(group) is not null)
+                throw TlsAlert.IllegalParameter($"HelloRetryRequest selects {NamedGroups.Name(group)}, for which a key share was already sent (RFC 8446 §4.2.8)");
+            selected = group;
+        }
+        byte[]? cookie = hrr.Extensions.Find(ExtensionType.Cookie) is { } c
+            ? CookieExtension.Parse(c, "HelloRetryRequest.cookie")
+            : null;
+        if (selected is null && cookie is null)
+            throw TlsAlert.IllegalParameter("HelloRetryRequest would not change the ClientHello (RFC 8446 §4.1.4)");
+        HelloRetried = true;
+        _retrySuite = hrr.CipherSuite;
+        // Transcript: ClientHello1 becomes message_hash, then the HelloRetryRequest (RFC 8446 §4.4.1).
+        Transcript.SetHash(CipherSuites.Hash(hrr.CipherSuite));
+        Transcript.ReplaceWithMessageHash();
+        Transcript.Add(message);
+        _hello.Retry(selected, cookie).Write(Writer);
+        SendWritten();
+        _state = State.WaitServerHello;
+    }
+
+    private void HandleEncryptedExtensions(ReadOnlySpan<byte> body)
+    {
+        var ee = EncryptedExtensions.Parse(body);
+        ee.Extensions.RequireOffered(_hello!.Extensions, "EncryptedExtensions");
+        if (ee.Extensions.Find(ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
+        {
+            var chosen = AlpnExtension.ParseServer(alpn);
+            if (!Options.ApplicationProtocols.Contains(chosen))
+                throw TlsAlert.IllegalParameter($"EncryptedExtensions selects ALPN protocol '{chosen}', which was not offered (RFC 7301 §3.2)");
+            ApplicationProtocol = chosen;
+        }
+        if (ee.Extensions.Find(ExtensionType.RecordSizeLimit) is { } rsl)
+        {
+            int limit = RecordSizeLimitExtension.Parse(rsl, "EncryptedExtensions.record_size_limit");
+            if (limit > RecordHeader.MaxInnerPlaintextLength)
+                throw TlsAlert.IllegalParameter($"EncryptedExtensions.record_size_limit {limit} exceeds 2^14+1 (RFC 8449 §4)");
+            Connection.SetPeerRecordSizeLimit(limit);
+            Connection.SetLocalRecordSizeLimit(Options.RecordSizeLimit);
+        }
+        if (ee.Extensions.Find(ExtensionType.ServerName) is { Length: > 0 })
+            throw TlsAlert.DecodeError("EncryptedExtensions.server_name must be empty (RFC 6066 §3)");
+    }
+
+    private void HandleCertificateRequest(ReadOnlySpan<byte> body)
+    {
+        var cr = CertificateRequest.Parse(body);
+        // RFC 8446 §4.3.2: the context is empty unless the request is post-handshake.
+        if (cr.Context.Length != 0)
+            throw TlsAlert.IllegalParameter("CertificateRequest.certificate_request_context must be empty during the handshake (RFC 8446 §4.3.2)");
+        if (!cr.Extensions.Contains(ExtensionType.SignatureAlgorithms))
+            throw TlsAlert.MissingExtension("CertificateRequest has no signature_algorithms (RFC 8446 §4.3.2)");
+        _certificateRequest = cr;
+    }
+
+    private void HandleCertificate(ReadOnlySpan<byte> body)
+    {
+        var msg = CertificateMessage.Parse(body, Options.Limits.MaxCertificateChainLength);
+        if (msg.Context.Length != 0)
+            throw TlsAlert.IllegalParameter("server Certificate.certificate_request_context must be empty (RFC 8446 §4.4.2)");
+        // RFC 8446 §4.4.2.4: "If the server supplies an empty Certificate message, the client MUST abort the
+        // handshake with a decode_error alert."
+        if (msg.Entries.Count == 0)
+            throw TlsAlert.DecodeError("server Certificate is empty (RFC 8446 §4.4.2.4)");
+        foreach (var e in msg.Entries)
+            e.Extensions.RequireOffered(_hello!.Extensions, "Certificate entry");
+        string? expected = _options.SkipServerNameCheck ? null : _options.ServerName;
+        _serverIdentity = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
+        _serverLeaf = _serverIdentity.Certificate;
+    }
+
+    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    {
+        VerifyFinished(body, ServerHandshakeSecret);
+        Transcript.Add(message);
+        DeriveApplicationSecrets();
+        if (_certificateRequest is { } cr)
+            SendClientCertificate(cr);
+        SendFinished(ClientHandshakeSecret);
+        InstallApplicationWriteKeys();
+        InstallApplicationReadKeys();
+        _state = State.Connected;
+        CompleteHandshake();
+    }
+
+    /// <summary>
+    /// Answers a CertificateRequest (RFC 8446 §4.4.2): our chain if the key can sign a scheme the server accepts,
+    /// otherwise an empty Certificate; CertificateVerify only with a certificate.
+    /// </summary>
+    private void SendClientCertificate(CertificateRequest cr)
+    {
+        var offered = U16ListExtension.Parse<SignatureScheme>(cr.Extensions.Find(ExtensionType.SignatureAlgorithms)!, "CertificateRequest.signature_algorithms");
+        var certificate = Options.Certificate;
+        SignatureScheme? scheme = certificate is null ? null : CertificateAuthentication.ChooseScheme(certificate, offered, Options.SignatureSchemes);
+        if (scheme is null) certificate = null;
+        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context);
+        SendWritten();
+        if (certificate is not null && scheme is { } s)
+        {
+            CertificateAuthentication.WriteCertificateVerify(Writer, certificate, s, server: false, Transcript.CurrentHash());
+            SendWritten();
+            LocalSignatureScheme = s;
+        }
+    }
+
+    protected override void HandlePostHandshake(HandshakeType type, ReadOnlySpan<byte> body)
+    {
+        switch (type)
+        {
+            case HandshakeType.NewSessionTicket:
+                // Accepted and checked (RFC 8446 §4.6.1); resumption is not offered yet, so the ticket is not kept.
+                NewSessionTicket.Parse(body);
+                if (++_ticketsReceived > 64)
+                    throw TlsAlert.UnexpectedMessage("more than 64 NewSessionTicket messages");
+                break;
+            case HandshakeType.CertificateRequest:
+                throw TlsAlert.UnexpectedMessage("post-handshake CertificateRequest, but post_handshake_auth was not offered (RFC 8446 §4.6.2)");
+            default:
+                base.HandlePostHandshake(type, body);
+                break;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _hello?.DisposeKeyShares();
+        base.Dispose();
+    }
+}

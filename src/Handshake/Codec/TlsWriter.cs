@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace TlsEngine.Codec;
+
+/// <summary>
+/// Writes the TLS presentation language into a growable buffer, with back-patched vector lengths
+/// (<c>var at = BeginVector16(); ...; EndVector16(at)</c>).
+/// </summary>
+internal sealed class TlsWriter
+{
+    private byte[] _buffer;
+    private int _length;
+
+    public TlsWriter(int capacity = 512) => _buffer = new byte[capacity];
+
+    public int Length => _length;
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
+    public byte[] ToArray() => WrittenSpan.ToArray();
+
+    public void Clear() => _length = 0;
+
+    public void WriteU8(byte v) => Reserve(1)[0] = v;
+    public void WriteU16(ushort v) => BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), v);
+    public void WriteU32(uint v) => BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), v);
+
+    public void WriteU24(int v)
+    {
+        var s = Reserve(3);
+        s[0] = (byte)(v >> 16);
+        s[1] = (byte)(v >> 8);
+        s[2] = (byte)v;
+    }
+
+    public void WriteBytes(ReadOnlySpan<byte> v) => v.CopyTo(Reserve(v.Length));
+
+    public void WriteVector8(ReadOnlySpan<byte> v)
+    {
+        if (v.Length > 255) throw new ArgumentException("vector too long for a 1-byte length");
+        WriteU8((byte)v.Length);
+        WriteBytes(v);
+    }
+
+    public void WriteVector16(ReadOnlySpan<byte> v)
+    {
+        if (v.Length > ushort.MaxValue) throw new ArgumentException("vector too long for a 2-byte length");
+        WriteU16((ushort)v.Length);
+        WriteBytes(v);
+    }
+
+    public void WriteVector24(ReadOnlySpan<byte> v)
+    {
+        WriteU24(v.Length);
+        WriteBytes(v);
+    }
+
+    public int BeginVector8() { int at = _length; Reserve(1); return at; }
+    public int BeginVector16() { int at = _length; Reserve(2); return at; }
+    public int BeginVector24() { int at = _length; Reserve(3); return at; }
+
+    public void EndVector8(int at)
+    {
+        int len = _length - at - 1;
+        if (len > 255) throw new InvalidOperationException("vector too long for a 1-byte length");
+        _buffer[at] = (byte)len;
+    }
+
+    public void EndVector16(int at)
+    {
+        int len = _length - at - 2;
+        if (len > ushort.MaxValue) throw new InvalidOperationException("vector too long for a 2-byte length");
+        BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(at), (ushort)len);
+    }
+
+    public void EndVector24(int at)
+    {
+        int len = _length - at - 3;
+        _buffer[at] = (byte)(len >> 16);
+        _buffer[at + 1] = (byte)(len >> 8);
+        _buffer[at + 2] = (byte)len;
+    }
+
+    private Span<byte> Reserve(int n)
+    {
+        if (_length + n > _buffer.Length)
+        {
+            var bigger = new byte[Math.Max(_buffer.Length * 2, _length + n)];
+            _buffer.AsSpan(0, _length).CopyTo(bigger);
+            _buffer = bigger;
+        }
+        var s = _buffer.AsSpan(_length, n);
+        _length += n;
+        return s;
+    }
+}

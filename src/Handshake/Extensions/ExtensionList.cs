@@ -1,0 +1,83 @@
+using TlsEngine.Codec;
+using TlsEngine.Record;
+
+namespace TlsEngine.Extensions;
+
+/// <summary>One extension as received: its type and its extension_data (RFC 8446 §4.2).</summary>
+internal readonly record struct Extension(ExtensionType Type, byte[] Data);
+
+/// <summary>
+/// An extension block (RFC 8446 §4.2): parsed with the rules that apply to every message — no duplicate types,
+/// and a recognized extension only in the messages the §4.2 table allows (else illegal_parameter).
+/// </summary>
+internal sealed class ExtensionList
+{
+    public const int DefaultMaxCount = 64;
+
+    private readonly List<Extension> _items;
+
+    public ExtensionList(List<Extension> items) => _items = items;
+
+    public int Count => _items.Count;
+    public IReadOnlyList<Extension> Items => _items;
+
+    public bool Contains(ExtensionType type) => Find(type) is not null;
+
+    public byte[]? Find(ExtensionType type)
+    {
+        foreach (var e in _items)
+        {
+            if (e.Type == type) return e.Data;
+        }
+        return null;
+    }
+
+    /// <summary>Parses <c>Extension extensions&lt;min..2^16-1&gt;</c> for the message <paramref name="context"/>.</summary>
+    public static ExtensionList Parse(ref TlsReader reader, ExtensionContext context, int min = 0, int maxCount = DefaultMaxCount)
+    {
+        var list = reader.ReadList16("extensions", min);
+        var items = new List<Extension>();
+        while (!list.IsEmpty)
+        {
+            var type = (ExtensionType)list.ReadU16("extension_type");
+            var data = list.ReadVector16("extension_data").ToArray();
+            foreach (var e in items)
+            {
+                if (e.Type == type)
+                    throw TlsAlert.IllegalParameter($"{reader.Context} has a duplicate {ExtensionRules.Name(type)} extension (RFC 8446 §4.2)");
+            }
+            var allowed = ExtensionRules.AllowedIn(type);
+            if (allowed != ExtensionContext.None && (allowed & context) == 0)
+                throw TlsAlert.IllegalParameter($"{ExtensionRules.Name(type)} is not allowed in {reader.Context} (RFC 8446 §4.2)");
+            if (items.Count >= maxCount)
+                throw TlsAlert.DecodeError($"{reader.Context} has more than {maxCount} extensions");
+            items.Add(new Extension(type, data));
+        }
+        return new ExtensionList(items);
+    }
+
+    /// <summary>
+    /// For messages answering a request (ServerHello, EncryptedExtensions, Certificate): every extension must have
+    /// been offered, else unsupported_extension (RFC 8446 §4.2). <paramref name="alsoAllowed"/> is the exception
+    /// (cookie in HelloRetryRequest).
+    /// </summary>
+    public void RequireOffered(ExtensionList offered, string message, ExtensionType? alsoAllowed = null)
+    {
+        foreach (var e in _items)
+        {
+            if (e.Type != alsoAllowed && !offered.Contains(e.Type))
+                throw TlsAlert.UnsupportedExtension($"{message} carries {ExtensionRules.Name(e.Type)}, which was not offered");
+        }
+    }
+
+    public static void Write(TlsWriter w, IEnumerable<Extension> extensions)
+    {
+        int at = w.BeginVector16();
+        foreach (var e in extensions)
+        {
+            w.WriteU16((ushort)e.Type);
+            w.WriteVector16(e.Data);
+        }
+        w.EndVector16(at);
+    }
+}

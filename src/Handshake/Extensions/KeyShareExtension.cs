@@ -1,0 +1,75 @@
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+using TlsEngine.Record;
+
+namespace TlsEngine.Extensions;
+
+/// <summary>A KeyShareEntry: group and key_exchange&lt;1..2^16-1&gt; (RFC 8446 §4.2.8).</summary>
+internal readonly record struct KeyShareEntry(NamedGroup Group, byte[] KeyExchange);
+
+/// <summary>The key_share extension in its three forms (RFC 8446 §4.2.8).</summary>
+internal static class KeyShareExtension
+{
+    /// <summary>KeyShareClientHello: client_shares&lt;0..2^16-1&gt;; a group may appear only once (illegal_parameter).</summary>
+    public static List<KeyShareEntry> ParseClientHello(byte[] data)
+    {
+        var r = new TlsReader(data, "ClientHello.key_share");
+        var list = r.ReadList16("client_shares");
+        r.ExpectEnd();
+        var shares = new List<KeyShareEntry>();
+        while (!list.IsEmpty)
+        {
+            var group = (NamedGroup)list.ReadU16("group");
+            var key = list.ReadVector16("key_exchange", 1).ToArray();
+            foreach (var s in shares)
+            {
+                if (s.Group == group)
+                    throw TlsAlert.IllegalParameter($"ClientHello.key_share offers group {NamedGroups.Name(group)} twice (RFC 8446 §4.2.8)");
+            }
+            shares.Add(new KeyShareEntry(group, key));
+        }
+        return shares;
+    }
+
+    public static byte[] EncodeClientHello(IEnumerable<KeyShare> shares)
+    {
+        var w = new TlsWriter();
+        int at = w.BeginVector16();
+        foreach (var s in shares)
+        {
+            w.WriteU16((ushort)s.Group);
+            w.WriteVector16(s.PublicKey);
+        }
+        w.EndVector16(at);
+        return w.ToArray();
+    }
+
+    /// <summary>KeyShareServerHello: one KeyShareEntry.</summary>
+    public static KeyShareEntry ParseServerHello(byte[] data)
+    {
+        var r = new TlsReader(data, "ServerHello.key_share");
+        var group = (NamedGroup)r.ReadU16("group");
+        var key = r.ReadVector16("key_exchange", 1).ToArray();
+        r.ExpectEnd();
+        return new KeyShareEntry(group, key);
+    }
+
+    public static byte[] EncodeServerHello(NamedGroup group, ReadOnlySpan<byte> key)
+    {
+        var w = new TlsWriter();
+        w.WriteU16((ushort)group);
+        w.WriteVector16(key);
+        return w.ToArray();
+    }
+
+    /// <summary>KeyShareHelloRetryRequest: selected_group.</summary>
+    public static NamedGroup ParseHelloRetryRequest(byte[] data)
+    {
+        var r = new TlsReader(data, "HelloRetryRequest.key_share");
+        var group = (NamedGroup)r.ReadU16("selected_group");
+        r.ExpectEnd();
+        return group;
+    }
+
+    public static byte[] EncodeHelloRetryRequest(NamedGroup group) => [(byte)((ushort)group >> 8), (byte)group];
+}

@@ -1,0 +1,77 @@
+using TlsEngine.Codec;
+using TlsEngine.Record;
+
+namespace TlsEngine.Extensions;
+
+/// <summary>cookie (RFC 8446 §4.2.2): opaque cookie&lt;1..2^16-1&gt;.</summary>
+internal static class CookieExtension
+{
+    public static byte[] Parse(byte[] data, string context)
+    {
+        var r = new TlsReader(data, context);
+        var c = r.ReadVector16("cookie", 1).ToArray();
+        r.ExpectEnd();
+        return c;
+    }
+
+    public static byte[] Encode(ReadOnlySpan<byte> cookie)
+    {
+        var w = new TlsWriter();
+        w.WriteVector16(cookie);
+        return w.ToArray();
+    }
+}
+
+/// <summary>record_size_limit (RFC 8449 §4): uint16 RecordSizeLimit, at least 64.</summary>
+internal static class RecordSizeLimitExtension
+{
+    public static int Parse(byte[] data, string context)
+    {
+        var r = new TlsReader(data, context);
+        int v = r.ReadU16("RecordSizeLimit");
+        r.ExpectEnd();
+        if (v < 64)
+            throw TlsAlert.IllegalParameter($"{context} is {v}, below the minimum of 64 (RFC 8449 §4)");
+        return v;
+    }
+
+    public static byte[] Encode(int limit) => [(byte)(limit >> 8), (byte)limit];
+}
+
+/// <summary>psk_key_exchange_modes (RFC 8446 §4.2.9): PskKeyExchangeMode ke_modes&lt;1..255&gt;.</summary>
+internal static class PskKeyExchangeModesExtension
+{
+    public const byte PskKe = 0;
+    public const byte PskDheKe = 1;
+
+    public static byte[] Parse(byte[] data)
+    {
+        var r = new TlsReader(data, "ClientHello.psk_key_exchange_modes");
+        var modes = r.ReadVector8("ke_modes", 1).ToArray();
+        r.ExpectEnd();
+        return modes;
+    }
+}
+
+/// <summary>certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities&lt;3..2^16-1&gt;, each &lt;1..2^16-1&gt;.</summary>
+internal static class CertificateAuthoritiesExtension
+{
+    public static List<byte[]> Parse(byte[] data, string context)
+    {
+        var r = new TlsReader(data, context);
+        var list = r.ReadList16("authorities", 3);
+        r.ExpectEnd();
+        var names = new List<byte[]>();
+        while (!list.IsEmpty) names.Add(list.ReadVector16("DistinguishedName", 1).ToArray());
+        return names;
+    }
+
+    public static byte[] Encode(IEnumerable<ReadOnlyMemory<byte>> names)
+    {
+        var w = new TlsWriter();
+        int at = w.BeginVector16();
+        foreach (var n in names) w.WriteVector16(n.Span);
+        w.EndVector16(at);
+        return w.ToArray();
+    }
+}

@@ -1,0 +1,200 @@
+using System.Security.Cryptography;
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+using TlsEngine.KeySchedule;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+
+namespace TlsEngine;
+
+/// <summary>
+/// What the client and server state machines share: the transcript, the key schedule, traffic secrets, key logging,
+/// and the post-handshake messages (KeyUpdate, RFC 8446 §4.6.3).
+/// </summary>
+internal abstract class HandshakeMachine : IDisposable
+{
+    protected readonly TlsConnection Connection;
+    protected readonly TlsOptions Options;
+    protected readonly Transcript Transcript = new();
+    protected readonly TlsWriter Writer = new(1024);
+    protected TlsKeySchedule? Keys;
+    protected byte[] ClientRandom = [];
+    private byte[]? _clientAppSecret;
+    private byte[]? _serverAppSecret;
+    private int _keyUpdatesWithoutData;
+
+    protected HandshakeMachine(TlsConnection connection, TlsOptions options)
+    {
+        Connection = connection;
+        Options = options;
+    }
+
+    protected abstract bool IsServer { get; }
+
+    public CipherSuite? Suite { get; protected set; }
+    public NamedGroup? Group { get; protected set; }
+    public SignatureScheme? LocalSignatureScheme { get; protected set; }
+    public SignatureScheme? PeerSignatureScheme { get; protected set; }
+    public string? ApplicationProtocol { get; protected set; }
+    public string? ServerName { get; protected set; }
+    public bool HelloRetried { get; protected set; }
+    public PeerIdentity? PeerIdentity { get; protected set; }
+    public bool IsComplete { get; private set; }
+
+    /// <summary>Record version of plaintext handshake records: 0x0301 is allowed for the initial ClientHello (RFC 8446 §5.1).</summary>
+    public virtual ushort InitialRecordVersion => 0x0303;
+
+    /// <summary>True between the first ClientHello and the peer's Finished, when a change_cipher_spec is dropped (RFC 8446 §5).</summary>
+    public abstract bool ChangeCipherSpecAllowed { get; }
+
+    public abstract void Start();
+
+    /// <summary>Handles one complete handshake message (header included) in the current state.</summary>
+    public void Handle(HandshakeType type, byte[] message)
+    {
+        var body = message.AsSpan(HandshakeHeader.Size);
+        if (IsComplete)
+            HandlePostHandshake(type, body);
+        else
+            HandleHandshake(type, message, body);
+    }
+
+    protected abstract void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body);
+
+    protected static TlsAlertException Unexpected(HandshakeType got, string expected) =>
+        TlsAlert.UnexpectedMessage($"received {got} while expecting {expected}");
+
+    // ---- sending ---------------------------------------------------------------------------------------------------
+
+    /// <summary>Adds the message just written to <see cref="Writer"/> to the transcript and queues it.</summary>
+    protected void SendWritten()
+    {
+        Transcript.Add(Writer.WrittenSpan);
+        Connection.QueueHandshake(Writer.WrittenSpan);
+        Writer.Clear();
+    }
+
+    // ---- key schedule steps shared by both roles (RFC 8446 §7.1) -----------------------------------------------------
+
+    protected byte[] ClientHandshakeSecret = [];
+    protected byte[] ServerHandshakeSecret = [];
+
+    /// <summary>After ServerHello: Handshake Secret and both handshake traffic secrets.</summary>
+    protected void DeriveHandshakeSecrets(byte[] sharedSecret)
+    {
+        Keys!.AdvanceToHandshake(sharedSecret);
+        CryptographicOperations.ZeroMemory(sharedSecret);
+        var hash = Transcript.CurrentHash();
+        ClientHandshakeSecret = Keys.Derive("c hs traffic"u8, hash);
+        ServerHandshakeSecret = Keys.Derive("s hs traffic"u8, hash);
+        LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ClientHandshakeSecret);
+        LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", ServerHandshakeSecret);
+    }
+
+    /// <summary>After the server Finished: Master Secret and the first application traffic secrets.</summary>
+    protected void DeriveApplicationSecrets()
+    {
+        Keys!.AdvanceToMaster();
+        var hash = Transcript.CurrentHash();
+        _clientAppSecret = Keys.Derive("c ap traffic"u8, hash);
+        _serverAppSecret = Keys.Derive("s ap traffic"u8, hash);
+        var exporter = Keys.Derive("exp master"u8, hash);
+        LogSecret("CLIENT_TRAFFIC_SECRET_0", _clientAppSecret);
+        LogSecret("SERVER_TRAFFIC_SECRET_0", _serverAppSecret);
+        LogSecret("EXPORTER_SECRET", exporter);
+        CryptographicOperations.ZeroMemory(exporter);
+    }
+
+    protected void InstallApplicationWriteKeys() =>
+        Connection.InstallWriteKeys(Keys!.CreateProtection(IsServer ? _serverAppSecret : _clientAppSecret));
+
+    protected void InstallApplicationReadKeys() =>
+        Connection.InstallReadKeys(Keys!.CreateProtection(IsServer ? _clientAppSecret : _serverAppSecret), application: true);
+
+    /// <summary>Our Finished (RFC 8446 §4.4.4) with the given base key, over the transcript so far.</summary>
+    protected void SendFinished(byte[] baseKey)
+    {
+        var verify = Keys!.FinishedVerifyData(baseKey, Transcript.CurrentHash());
+        Finished.Write(Writer, verify);
+        SendWritten();
+    }
+
+    /// <summary>Checks the peer's Finished in constant time (RFC 8446 §4.4.4): a mismatch is decrypt_error.</summary>
+    protected void VerifyFinished(ReadOnlySpan<byte> body, byte[] baseKey)
+    {
+        var received = Finished.Parse(body, Keys!.HashLength);
+        var expected = Keys.FinishedVerifyData(baseKey, Transcript.CurrentHash());
+        if (!CryptographicOperations.FixedTimeEquals(received, expected))
+            throw TlsAlert.DecryptError("Finished.verify_data does not match the transcript");
+    }
+
+    protected void CompleteHandshake()
+    {
+        IsComplete = true;
+        CryptographicOperations.ZeroMemory(ClientHandshakeSecret);
+        CryptographicOperations.ZeroMemory(ServerHandshakeSecret);
+        Connection.OnHandshakeComplete();
+    }
+
+    private void LogSecret(string label, byte[] secret)
+    {
+        if (Options.KeyLog is not { } log) return;
+        log($"{label} {Convert.ToHexStringLower(ClientRandom)} {Convert.ToHexStringLower(secret)}");
+    }
+
+    // ---- after the handshake (RFC 8446 §4.6) ---------------------------------------------------------------------
+
+    protected virtual void HandlePostHandshake(HandshakeType type, ReadOnlySpan<byte> body)
+    {
+        switch (type)
+        {
+            case HandshakeType.KeyUpdate:
+                ReceiveKeyUpdate(body);
+                break;
+            default:
+                throw TlsAlert.UnexpectedMessage($"{type} after the handshake");
+        }
+    }
+
+    public void OnApplicationData() => _keyUpdatesWithoutData = 0;
+
+    private void ReceiveKeyUpdate(ReadOnlySpan<byte> body)
+    {
+        bool requested = KeyUpdate.Parse(body);
+        if (++_keyUpdatesWithoutData > Options.Limits.MaxKeyUpdatesWithoutData)
+            throw TlsAlert.UnexpectedMessage($"more than {Options.Limits.MaxKeyUpdatesWithoutData} KeyUpdates without application data (limit MaxKeyUpdatesWithoutData)");
+        // The peer's next records use its next traffic secret (RFC 8446 §4.6.3, §7.2).
+        ref byte[]? peer = ref IsServer ? ref _clientAppSecret : ref _serverAppSecret;
+        var next = Keys!.NextApplicationSecret(peer);
+        CryptographicOperations.ZeroMemory(peer);
+        peer = next;
+        Connection.InstallReadKeys(Keys.CreateProtection(next), application: true);
+        // "If the request_update field is set to update_requested, the receiver MUST send a KeyUpdate of its own
+        // with request_update set to update_not_requested prior to sending its next Application Data record."
+        if (requested && !Connection.LocalClosed)
+            SendKeyUpdate(requestPeer: false);
+    }
+
+    /// <summary>Sends KeyUpdate under the current key, then moves to the next write secret (RFC 8446 §4.6.3).</summary>
+    public void SendKeyUpdate(bool requestPeer)
+    {
+        KeyUpdate.Write(Writer, requestPeer);
+        Connection.QueueHandshake(Writer.WrittenSpan);
+        Writer.Clear();
+        ref byte[]? own = ref IsServer ? ref _serverAppSecret : ref _clientAppSecret;
+        var next = Keys!.NextApplicationSecret(own);
+        CryptographicOperations.ZeroMemory(own);
+        own = next;
+        Connection.InstallWriteKeys(Keys.CreateProtection(next));
+    }
+
+    public virtual void Dispose()
+    {
+        Transcript.Dispose();
+        Keys?.Dispose();
+        CryptographicOperations.ZeroMemory(ClientHandshakeSecret);
+        CryptographicOperations.ZeroMemory(ServerHandshakeSecret);
+        if (_clientAppSecret is not null) CryptographicOperations.ZeroMemory(_clientAppSecret);
+        if (_serverAppSecret is not null) CryptographicOperations.ZeroMemory(_serverAppSecret);
+    }
+}

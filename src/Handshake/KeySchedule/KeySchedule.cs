@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using TlsEngine.Crypto;
+using TlsEngine.Record;
+
+namespace TlsEngine.KeySchedule;
+
+/// <summary>
+/// The TLS 1.3 key schedule (RFC 8446 §7.1) for one connection: Early Secret → Handshake Secret → Master Secret,
+/// the traffic secrets derived from each, and Finished keys (§4.4.4). Secrets are zeroed when replaced or disposed.
+/// </summary>
+internal sealed class TlsKeySchedule : IDisposable
+{
+    private readonly HashAlgorithmName _hash;
+    private readonly int _hashLength;
+    private byte[] _secret;
+
+    public TlsKeySchedule(CipherSuite suite, ReadOnlySpan<byte> psk = default)
+    {
+        Suite = suite;
+        _hash = CipherSuites.Hash(suite);
+        _hashLength = CipherSuites.HashLength(suite);
+        // Early Secret = HKDF-Extract(0, PSK or 0s)
+        Span<byte> zeros = stackalloc byte[_hashLength];
+        zeros.Clear();
+        _secret = new byte[_hashLength];
+        Hkdf.Extract(_hash, psk.IsEmpty ? zeros : psk, zeros, _secret);
+    }
+
+    public CipherSuite Suite { get; }
+    public int HashLength => _hashLength;
+    public HashAlgorithmName Hash => _hash;
+
+    /// <summary>The secret of the current stage (early, handshake or master), exposed for test vectors.</summary>
+    internal ReadOnlySpan<byte> CurrentSecret => _secret;
+
+    /// <summary>Moves to the next stage: Extract(Derive-Secret(current, "derived", ""), ikm or 0s).</summary>
+    private void Advance(ReadOnlySpan<byte> ikm)
+    {
+        Span<byte> emptyHash = stackalloc byte[_hashLength];
+        Hkdf.HashData(_hash, [], emptyHash);
+        var derived = HkdfLabel.DeriveSecret(_hash, _secret, "derived"u8, emptyHash);
+        Span<byte> zeros = stackalloc byte[_hashLength];
+        zeros.Clear();
+        var next = new byte[_hashLength];
+        Hkdf.Extract(_hash, ikm.IsEmpty ? zeros : ikm, derived, next);
+        CryptographicOperations.ZeroMemory(derived);
+        CryptographicOperations.ZeroMemory(_secret);
+        _secret = next;
+    }
+
+    /// <summary>Handshake Secret = HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE).</summary>
+    public void AdvanceToHandshake(ReadOnlySpan<byte> sharedSecret) => Advance(sharedSecret);
+
+    /// <summary>Master Secret = HKDF-Extract(Derive-Secret(Handshake Secret, "derived", ""), 0).</summary>
+    public void AdvanceToMaster() => Advance([]);
+
+    /// <summary>Derive-Secret(current stage secret, label, transcript hash).</summary>
+    public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash) =>
+        HkdfLabel.DeriveSecret(_hash, _secret, label, transcriptHash);
+
+    /// <summary>write_key and write_iv from a traffic secret (RFC 8446 §7.3), wrapped as record protection.</summary>
+    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret)
+    {
+        Span<byte> key = stackalloc byte[CipherSuites.KeyLength(Suite)];
+        Span<byte> iv = stackalloc byte[CipherSuites.IvLength];
+        HkdfLabel.Expand(_hash, trafficSecret, "key"u8, [], key);
+        HkdfLabel.Expand(_hash, trafficSecret, "iv"u8, [], iv);
+        try
+        {
+            return new RecordProtection(Suite, key, iv);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+            CryptographicOperations.ZeroMemory(iv);
+        }
+    }
+
+    /// <summary>verify_data = HMAC(finished_key, Transcript-Hash), finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length) (RFC 8446 §4.4.4).</summary>
+    public byte[] FinishedVerifyData(ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> transcriptHash)
+    {
+        Span<byte> finishedKey = stackalloc byte[_hashLength];
+        HkdfLabel.Expand(_hash, baseKey, "finished"u8, [], finishedKey);
+        var mac = new byte[_hashLength];
+        Hkdf.HmacData(_hash, finishedKey, transcriptHash, mac);
+        CryptographicOperations.ZeroMemory(finishedKey);
+        return mac;
+    }
+
+    /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (RFC 8446 §7.2).</summary>
+    public byte[] NextApplicationSecret(ReadOnlySpan<byte> current) =>
+        HkdfLabel.Expand(_hash, current, "traffic upd"u8, [], _hashLength);
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(_secret);
+}

@@ -1,0 +1,48 @@
+using TlsEngine.Codec;
+using TlsEngine.Extensions;
+
+namespace TlsEngine.Messages;
+
+/// <summary>A CertificateEntry: cert_data&lt;1..2^24-1&gt; and its extensions (RFC 8446 §4.4.2).</summary>
+internal sealed record CertificateEntry(byte[] CertData, ExtensionList Extensions);
+
+/// <summary>Certificate (RFC 8446 §4.4.2): certificate_request_context and CertificateEntry certificate_list&lt;0..2^24-1&gt;.</summary>
+internal sealed class CertificateMessage
+{
+    public byte[] Context { get; init; } = [];
+    public required List<CertificateEntry> Entries { get; init; }
+
+    /// <summary>Parses a Certificate body; more than <paramref name="maxEntries"/> entries is refused with bad_certificate (DoS limit).</summary>
+    public static CertificateMessage Parse(ReadOnlySpan<byte> body, int maxEntries)
+    {
+        var r = new TlsReader(body, "Certificate");
+        var context = r.ReadVector8("certificate_request_context").ToArray();
+        var list = r.ReadList24("certificate_list");
+        r.ExpectEnd();
+        var entries = new List<CertificateEntry>();
+        while (!list.IsEmpty)
+        {
+            if (entries.Count == maxEntries)
+                throw new Record.TlsAlertException(Record.AlertDescription.BadCertificate,
+                    $"Certificate holds more than {maxEntries} certificates (limit MaxCertificateChainLength)");
+            var cert = list.ReadVector24("cert_data", 1).ToArray();
+            var ext = ExtensionList.Parse(ref list, ExtensionContext.Certificate);
+            entries.Add(new CertificateEntry(cert, ext));
+        }
+        return new CertificateMessage { Context = context, Entries = entries };
+    }
+
+    public void Write(TlsWriter w)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.Certificate);
+        w.WriteVector8(Context);
+        int list = w.BeginVector24();
+        foreach (var e in Entries)
+        {
+            w.WriteVector24(e.CertData);
+            ExtensionList.Write(w, e.Extensions.Items);
+        }
+        w.EndVector24(list);
+        w.EndVector24(at);
+    }
+}

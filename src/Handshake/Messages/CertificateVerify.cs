@@ -1,0 +1,46 @@
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+
+namespace TlsEngine.Messages;
+
+/// <summary>CertificateVerify (RFC 8446 §4.4.3): algorithm and signature&lt;0..2^16-1&gt;.</summary>
+internal sealed class CertificateVerify
+{
+    public required SignatureScheme Algorithm { get; init; }
+    public required byte[] Signature { get; init; }
+
+    public const string ServerContext = "TLS 1.3, server CertificateVerify";
+    public const string ClientContext = "TLS 1.3, client CertificateVerify";
+
+    public static CertificateVerify Parse(ReadOnlySpan<byte> body)
+    {
+        var r = new TlsReader(body, "CertificateVerify");
+        var alg = (SignatureScheme)r.ReadU16("algorithm");
+        var sig = r.ReadVector16("signature").ToArray();
+        r.ExpectEnd();
+        return new CertificateVerify { Algorithm = alg, Signature = sig };
+    }
+
+    public void Write(TlsWriter w)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.CertificateVerify);
+        w.WriteU16((ushort)Algorithm);
+        w.WriteVector16(Signature);
+        w.EndVector24(at);
+    }
+
+    /// <summary>
+    /// The content that is signed (RFC 8446 §4.4.3): 64 octets of 0x20, the context string, a 0x00 separator,
+    /// and the transcript hash.
+    /// </summary>
+    public static byte[] SignedContent(bool server, ReadOnlySpan<byte> transcriptHash)
+    {
+        var context = server ? ServerContext : ClientContext;
+        var content = new byte[64 + context.Length + 1 + transcriptHash.Length];
+        content.AsSpan(0, 64).Fill(0x20);
+        for (int i = 0; i < context.Length; i++) content[64 + i] = (byte)context[i];
+        content[64 + context.Length] = 0;
+        transcriptHash.CopyTo(content.AsSpan(64 + context.Length + 1));
+        return content;
+    }
+}

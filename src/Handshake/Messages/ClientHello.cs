@@ -1,0 +1,62 @@
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+using TlsEngine.Extensions;
+using TlsEngine.Record;
+
+namespace TlsEngine.Messages;
+
+/// <summary>ClientHello (RFC 8446 §4.1.2).</summary>
+internal sealed class ClientHello
+{
+    public ushort LegacyVersion { get; init; } = 0x0303;
+    public required byte[] Random { get; init; }
+    public byte[] LegacySessionId { get; init; } = [];
+    public required List<CipherSuite> CipherSuites { get; init; }
+    public byte[] LegacyCompressionMethods { get; init; } = [0];
+    public required ExtensionList Extensions { get; init; }
+
+    /// <summary>Parses a ClientHello body (after the 4-byte handshake header).</summary>
+    public static ClientHello Parse(ReadOnlySpan<byte> body)
+    {
+        var r = new TlsReader(body, "ClientHello");
+        ushort version = r.ReadU16("legacy_version");
+        var random = r.ReadBytes(32, "random").ToArray();
+        var sessionId = r.ReadVector8("legacy_session_id", 0, 32).ToArray();
+        var suites = r.ReadList16("cipher_suites", 2, 0xFFFE);
+        if (suites.Remaining % 2 != 0)
+            throw TlsAlert.DecodeError("ClientHello.cipher_suites has an odd length");
+        var suiteList = new List<CipherSuite>(suites.Remaining / 2);
+        while (!suites.IsEmpty) suiteList.Add((CipherSuite)suites.ReadU16("cipher_suite"));
+        var compression = r.ReadVector8("legacy_compression_methods", 1).ToArray();
+        // A ClientHello without extensions comes from a client of TLS 1.2 or older (RFC 8446 §4.1.2); the caller
+        // answers it with protocol_version since supported_versions is then missing.
+        var extensions = r.IsEmpty
+            ? new ExtensionList([])
+            : ExtensionList.Parse(ref r, ExtensionContext.ClientHello, 0, 128);
+        r.ExpectEnd();
+        return new ClientHello
+        {
+            LegacyVersion = version,
+            Random = random,
+            LegacySessionId = sessionId,
+            CipherSuites = suiteList,
+            LegacyCompressionMethods = compression,
+            Extensions = extensions,
+        };
+    }
+
+    /// <summary>Writes the whole handshake message (header and body).</summary>
+    public void Write(TlsWriter w)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.ClientHello);
+        w.WriteU16(LegacyVersion);
+        w.WriteBytes(Random);
+        w.WriteVector8(LegacySessionId);
+        int cs = w.BeginVector16();
+        foreach (var s in CipherSuites) w.WriteU16((ushort)s);
+        w.EndVector16(cs);
+        w.WriteVector8(LegacyCompressionMethods);
+        ExtensionList.Write(w, Extensions.Items);
+        w.EndVector24(at);
+    }
+}

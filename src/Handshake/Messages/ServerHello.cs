@@ -1,0 +1,63 @@
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+using TlsEngine.Extensions;
+
+namespace TlsEngine.Messages;
+
+/// <summary>ServerHello and HelloRetryRequest, which share one structure (RFC 8446 §4.1.3, §4.1.4).</summary>
+internal sealed class ServerHello
+{
+    /// <summary>SHA-256("HelloRetryRequest"), the Random that marks a HelloRetryRequest (RFC 8446 §4.1.3).</summary>
+    public static ReadOnlySpan<byte> HelloRetryRequestRandom =>
+    [
+        0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+        0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+    ];
+
+    public ushort LegacyVersion { get; init; } = 0x0303;
+    public required byte[] Random { get; init; }
+    public required byte[] LegacySessionIdEcho { get; init; }
+    public required CipherSuite CipherSuite { get; init; }
+    public byte LegacyCompressionMethod { get; init; }
+    public required ExtensionList Extensions { get; init; }
+
+    public bool IsHelloRetryRequest => Random.AsSpan().SequenceEqual(HelloRetryRequestRandom);
+
+    /// <summary>Parses a ServerHello body; the Random decides which extension rules apply (SH or HRR).</summary>
+    public static ServerHello Parse(ReadOnlySpan<byte> body)
+    {
+        var r = new TlsReader(body, "ServerHello");
+        ushort version = r.ReadU16("legacy_version");
+        var random = r.ReadBytes(32, "random").ToArray();
+        bool hrr = random.AsSpan().SequenceEqual(HelloRetryRequestRandom);
+        if (hrr) r = Rename(r, "HelloRetryRequest");
+        var echo = r.ReadVector8("legacy_session_id_echo", 0, 32).ToArray();
+        var suite = (CipherSuite)r.ReadU16("cipher_suite");
+        byte compression = r.ReadU8("legacy_compression_method");
+        var extensions = ExtensionList.Parse(ref r, hrr ? ExtensionContext.HelloRetryRequest : ExtensionContext.ServerHello, 6);
+        r.ExpectEnd();
+        return new ServerHello
+        {
+            LegacyVersion = version,
+            Random = random,
+            LegacySessionIdEcho = echo,
+            CipherSuite = suite,
+            LegacyCompressionMethod = compression,
+            Extensions = extensions,
+        };
+    }
+
+    private static TlsReader Rename(TlsReader r, string context) => new(r.ReadBytes(r.Remaining, "rest"), context);
+
+    public void Write(TlsWriter w)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.ServerHello);
+        w.WriteU16(LegacyVersion);
+        w.WriteBytes(Random);
+        w.WriteVector8(LegacySessionIdEcho);
+        w.WriteU16((ushort)CipherSuite);
+        w.WriteU8(LegacyCompressionMethod);
+        ExtensionList.Write(w, Extensions.Items);
+        w.EndVector24(at);
+    }
+}

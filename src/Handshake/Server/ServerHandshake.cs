@@ -1,0 +1,261 @@
+using TlsEngine.Crypto;
+using TlsEngine.Extensions;
+using TlsEngine.KeySchedule;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+
+namespace TlsEngine.Server;
+
+/// <summary>
+/// The server state machine of RFC 8446 §2 / Appendix A.2:
+/// START → RECVD_CH → (HelloRetryRequest → WAIT second CH) → NEGOTIATED → WAIT_CERT → WAIT_CV → WAIT_FINISHED → CONNECTED.
+/// Each state accepts only the messages the RFC allows there; anything else is unexpected_message.
+/// </summary>
+internal sealed class ServerHandshake : HandshakeMachine
+{
+    private enum State { WaitClientHello, WaitSecondClientHello, WaitCertificate, WaitCertificateVerify, WaitFinished, Connected }
+
+    private readonly TlsServerOptions _options;
+    private State _state = State.WaitClientHello;
+    private ClientHelloNegotiation? _first;
+    private byte[]? _cookie;
+    private bool _sentChangeCipherSpec;
+    private Certificate? _clientLeaf;
+    private PeerIdentity? _clientIdentity;
+    private ExtensionList _certificateRequestExtensions = new([]);
+
+    public ServerHandshake(TlsConnection connection, TlsServerOptions options) : base(connection, options) => _options = options;
+
+    protected override bool IsServer => true;
+
+    public override bool ChangeCipherSpecAllowed => _state is not (State.WaitClientHello or State.Connected);
+
+    public override void Start()
+    {
+    }
+
+    protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
+    {
+        switch (_state, type)
+        {
+            case (State.WaitClientHello, HandshakeType.ClientHello):
+                HandleClientHello(message, body, retry: false);
+                break;
+            case (State.WaitSecondClientHello, HandshakeType.ClientHello):
+                HandleClientHello(message, body, retry: true);
+                break;
+            case (State.WaitCertificate, HandshakeType.Certificate):
+                HandleCertificate(message, body);
+                break;
+            case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
+                PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, _clientLeaf!, Options.SignatureSchemes, peerIsServer: false, Transcript.CurrentHash());
+                Transcript.Add(message);
+                PeerIdentity = CertificateAuthentication.Authorize(_clientIdentity!, Options);
+                _state = State.WaitFinished;
+                break;
+            case (State.WaitFinished, HandshakeType.Finished):
+                VerifyFinished(body, ClientHandshakeSecret);
+                Transcript.Add(message);
+                InstallApplicationReadKeys();
+                _state = State.Connected;
+                CompleteHandshake();
+                break;
+            default:
+                throw Unexpected(type, _state switch
+                {
+                    State.WaitClientHello or State.WaitSecondClientHello => "ClientHello",
+                    State.WaitCertificate => "client Certificate",
+                    State.WaitCertificateVerify => "client CertificateVerify",
+                    State.WaitFinished => "client Finished",
+                    _ => "nothing",
+                });
+        }
+    }
+
+    private void HandleClientHello(byte[] message, ReadOnlySpan<byte> body, bool retry)
+    {
+        var hello = ClientHello.Parse(body);
+        if (hello.Extensions.Count > Options.Limits.MaxClientHelloExtensions)
+            throw TlsAlert.DecodeError($"ClientHello has more than {Options.Limits.MaxClientHelloExtensions} extensions");
+        var n = ClientHelloNegotiation.Negotiate(hello, _options, _first, _cookie);
+        if (!retry)
+        {
+            ClientRandom = hello.Random;
+            ServerName = n.ServerName;
+        }
+        Suite = n.Suite;
+        if (n.ClientShare is null)
+        {
+            SendHelloRetryRequest(hello, message, n);
+            return;
+        }
+        if (n.OffersEarlyData)
+            Connection.SkipEarlyData(untilClientHello: false);
+        else
+            Connection.StopSkippingEarlyData();
+        Group = n.Group;
+        ApplicationProtocol = n.ApplicationProtocol;
+        SendServerFlight(hello, message, n);
+    }
+
+    /// <summary>HelloRetryRequest (RFC 8446 §4.1.4): the group to use, and a cookie the client must echo (§4.2.2).</summary>
+    private void SendHelloRetryRequest(ClientHello hello, byte[] message, ClientHelloNegotiation n)
+    {
+        HelloRetried = true;
+        _first = n;
+        var ext = new List<Extension>
+        {
+            new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
+            new(ExtensionType.KeyShare, KeyShareExtension.EncodeHelloRetryRequest(n.Group)),
+        };
+        if (_options.HelloRetryCookie)
+        {
+            _cookie = new byte[32];
+            Options.Provider.FillRandom(_cookie);
+            ext.Add(new(ExtensionType.Cookie, CookieExtension.Encode(_cookie)));
+        }
+        var hrr = new ServerHello
+        {
+            Random = ServerHello.HelloRetryRequestRandom.ToArray(),
+            LegacySessionIdEcho = hello.LegacySessionId,
+            CipherSuite = n.Suite,
+            Extensions = new ExtensionList(ext),
+        };
+        Transcript.SetHash(CipherSuites.Hash(n.Suite));
+        Transcript.Add(message);
+        Transcript.ReplaceWithMessageHash();
+        hrr.Write(Writer);
+        SendWritten();
+        SendChangeCipherSpecIfCompatible(hello);
+        if (n.OffersEarlyData) Connection.SkipEarlyData(untilClientHello: true);
+        _state = State.WaitSecondClientHello;
+    }
+
+    private void SendChangeCipherSpecIfCompatible(ClientHello hello)
+    {
+        // RFC 8446 §D.4: in compatibility mode (non-empty legacy_session_id) the server sends a dummy
+        // change_cipher_spec immediately after its first handshake message.
+        if (hello.LegacySessionId.Length == 0 || _sentChangeCipherSpec) return;
+        _sentChangeCipherSpec = true;
+        Connection.SendChangeCipherSpec();
+    }
+
+    /// <summary>ServerHello, then EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.</summary>
+    private void SendServerFlight(ClientHello hello, byte[] message, ClientHelloNegotiation n)
+    {
+        byte[] shared;
+        using (var share = Options.Provider.GenerateKeyShare(n.Group))
+        {
+            try
+            {
+                shared = share.DeriveSharedSecret(n.ClientShare!);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw TlsAlert.IllegalParameter($"ClientHello.key_share for {NamedGroups.Name(n.Group)} is invalid: {e.Message}");
+            }
+            var random = new byte[32];
+            Options.Provider.FillRandom(random);
+            var sh = new ServerHello
+            {
+                Random = random,
+                LegacySessionIdEcho = hello.LegacySessionId,
+                CipherSuite = n.Suite,
+                Extensions = new ExtensionList(
+                [
+                    new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
+                    new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
+                ]),
+            };
+            Transcript.SetHash(CipherSuites.Hash(n.Suite));
+            Transcript.Add(message);
+            sh.Write(Writer);
+            SendWritten();
+        }
+        Keys = new TlsKeySchedule(n.Suite);
+        DeriveHandshakeSecrets(shared);
+        Connection.FlushHandshake();
+        SendChangeCipherSpecIfCompatible(hello);
+        Connection.InstallWriteKeys(Keys.CreateProtection(ServerHandshakeSecret));
+        Connection.InstallReadKeys(Keys.CreateProtection(ClientHandshakeSecret), application: false);
+
+        SendEncryptedExtensions(n);
+        if (_options.ClientAuthentication != ClientAuthenticationMode.None)
+            SendCertificateRequest();
+        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, []);
+        SendWritten();
+        CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, Transcript.CurrentHash());
+        SendWritten();
+        LocalSignatureScheme = n.SignatureScheme;
+        SendFinished(ServerHandshakeSecret);
+        DeriveApplicationSecrets();
+        InstallApplicationWriteKeys();
+        _state = _options.ClientAuthentication == ClientAuthenticationMode.None ? State.WaitFinished : State.WaitCertificate;
+    }
+
+    private void SendEncryptedExtensions(ClientHelloNegotiation n)
+    {
+        var ext = new List<Extension>();
+        if (n.ServerName is not null)
+            ext.Add(new(ExtensionType.ServerName, []));
+        if (n.ApplicationProtocol is { } alpn)
+            ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode([alpn])));
+        if (n.ClientRecordSizeLimit is { } limit)
+        {
+            // RFC 8449 §4: negotiated — each side now honours the other's limit on protected records.
+            ext.Add(new(ExtensionType.RecordSizeLimit, RecordSizeLimitExtension.Encode(Options.RecordSizeLimit)));
+            Connection.SetPeerRecordSizeLimit(limit);
+            Connection.SetLocalRecordSizeLimit(Options.RecordSizeLimit);
+        }
+        new EncryptedExtensions { Extensions = new ExtensionList(ext) }.Write(Writer);
+        SendWritten();
+    }
+
+    /// <summary>CertificateRequest (RFC 8446 §4.3.2): signature_algorithms and, when enabled, certificate_authorities (§4.2.4).</summary>
+    private void SendCertificateRequest()
+    {
+        var ext = new List<Extension>
+        {
+            new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(Options.SignatureSchemes)),
+        };
+        if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors)
+        {
+            var names = anchors.Anchors.Select(a => a.Subject.RawData).ToList();
+            int size = names.Sum(x => x.Length + 2);
+            if (names.Count > 0 && size <= 16 * 1024)
+                ext.Add(new(ExtensionType.CertificateAuthorities, CertificateAuthoritiesExtension.Encode(names)));
+        }
+        _certificateRequestExtensions = new ExtensionList(ext);
+        new CertificateRequest { Extensions = _certificateRequestExtensions }.Write(Writer);
+        SendWritten();
+    }
+
+    private void HandleCertificate(byte[] message, ReadOnlySpan<byte> body)
+    {
+        var msg = CertificateMessage.Parse(body, Options.Limits.MaxCertificateChainLength);
+        if (msg.Context.Length != 0)
+            throw TlsAlert.IllegalParameter("client Certificate.certificate_request_context does not match the CertificateRequest (RFC 8446 §4.4.2)");
+        foreach (var e in msg.Entries)
+            e.Extensions.RequireOffered(_certificateRequestExtensions, "client Certificate entry");
+        if (msg.Entries.Count == 0)
+        {
+            // RFC 8446 §4.4.2.4: no certificate — continue unauthenticated or abort with certificate_required.
+            if (_options.ClientAuthentication == ClientAuthenticationMode.Required)
+                throw new TlsAlertException(AlertDescription.CertificateRequired, "the client sent no certificate and client authentication is required");
+            Transcript.Add(message);
+            _state = State.WaitFinished;
+            return;
+        }
+        _clientIdentity = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
+        _clientLeaf = _clientIdentity.Certificate;
+        Transcript.Add(message);
+        _state = State.WaitCertificateVerify;
+    }
+
+    protected override void HandlePostHandshake(HandshakeType type, ReadOnlySpan<byte> body)
+    {
+        if (type == HandshakeType.NewSessionTicket)
+            throw TlsAlert.UnexpectedMessage("a client must not send NewSessionTicket (RFC 8446 §4.6.1)");
+        base.HandlePostHandshake(type, body);
+    }
+}

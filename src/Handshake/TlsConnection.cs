@@ -1,0 +1,311 @@
+using System.Buffers;
+using TlsEngine.Crypto;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+
+namespace TlsEngine;
+
+/// <summary>
+/// One TLS 1.3 connection, client or server, as a sans-IO state machine: ciphertext bytes in, ciphertext bytes to
+/// send and plaintext out. It owns no socket, thread or timer; <see cref="TlsStream"/> and <see cref="TlsPipe"/> are
+/// thin adapters over it. Not thread-safe: one caller at a time.
+/// </summary>
+/// <remarks>
+/// Every failure is a <see cref="TlsAlertException"/>. When this side raises it, the alert record has already been
+/// written to the transmit output of the failing call: send those bytes, then close the transport.
+/// </remarks>
+public sealed partial class TlsConnection : IDisposable
+{
+    private readonly HandshakeMachine _machine;
+    private readonly TlsOptions _options;
+    private readonly HandshakeJoiner _joiner;
+    private readonly Codec.TlsWriter _pendingHandshake = new(1024);
+    private IBufferWriter<byte>? _transmit;
+    private bool _wroteTransmit;
+
+    private TlsConnection(TlsOptions options, bool isServer)
+    {
+        options.Validate();
+        _options = options;
+        IsServer = isServer;
+        _joiner = new HandshakeJoiner(options.Limits.MaxHandshakeMessageSize);
+        Records.PadToMultipleOf = options.PadRecordsTo;
+        _machine = isServer
+            ? new Server.ServerHandshake(this, (TlsServerOptions)options)
+            : new Client.ClientHandshake(this, (TlsClientOptions)options);
+    }
+
+    /// <summary>Creates a client connection. Call <see cref="Start"/> to produce the ClientHello.</summary>
+    public static TlsConnection CreateClient(TlsClientOptions options) => new(options, isServer: false);
+
+    /// <summary>Creates a server connection; it waits for a ClientHello.</summary>
+    public static TlsConnection CreateServer(TlsServerOptions options) => new(options, isServer: true);
+
+    internal RecordLayer Records { get; } = new();
+    internal TlsOptions Options => _options;
+
+    public bool IsServer { get; }
+    public TlsConnectionState State { get; private set; } = TlsConnectionState.New;
+    public bool IsHandshakeComplete => State is TlsConnectionState.Established or TlsConnectionState.Closing;
+
+    /// <summary>The peer sent close_notify.</summary>
+    public bool PeerClosed { get; private set; }
+
+    /// <summary>This side sent close_notify.</summary>
+    public bool LocalClosed { get; private set; }
+
+    /// <summary>The fatal alert that ended the connection, sent or received.</summary>
+    public TlsAlertException? Failure { get; private set; }
+
+    /// <summary>The negotiated cipher suite, once ServerHello is sent or received.</summary>
+    public CipherSuite? CipherSuite => _machine.Suite;
+
+    /// <summary>The group of the (EC)DHE exchange.</summary>
+    public NamedGroup? NamedGroup => _machine.Group;
+
+    /// <summary>The scheme this side signed its CertificateVerify with, if it sent one.</summary>
+    public SignatureScheme? LocalSignatureScheme => _machine.LocalSignatureScheme;
+
+    /// <summary>The scheme of the peer's CertificateVerify, if it sent one.</summary>
+    public SignatureScheme? PeerSignatureScheme => _machine.PeerSignatureScheme;
+
+    /// <summary>The ALPN protocol agreed on (RFC 7301), or null.</summary>
+    public string? ApplicationProtocol => _machine.ApplicationProtocol;
+
+    /// <summary>The server name the client sent (SNI), or null.</summary>
+    public string? ServerName => _machine.ServerName;
+
+    /// <summary>True if the server answered the first ClientHello with a HelloRetryRequest.</summary>
+    public bool HelloRetried => _machine.HelloRetried;
+
+    /// <summary>The peer's verified identity, or null when the peer sent no certificate (server with optional client auth).</summary>
+    public PeerIdentity? PeerIdentity => _machine.PeerIdentity;
+
+    /// <summary>Starts the handshake. A client writes its ClientHello to <paramref name="transmit"/>; a server writes nothing.</summary>
+    public void Start(IBufferWriter<byte> transmit)
+    {
+        if (State != TlsConnectionState.New)
+            throw new InvalidOperationException("the connection has already started");
+        State = TlsConnectionState.Handshaking;
+        Run(transmit, () => _machine.Start());
+    }
+
+    /// <summary>
+    /// Consumes complete records from <paramref name="input"/>: handshake messages advance the state machine,
+    /// application data is written to <paramref name="plaintext"/>, and anything to send (handshake flights,
+    /// KeyUpdate answers, close_notify answers, alerts) is written to <paramref name="transmit"/>. A partial record at
+    /// the end is left unconsumed; call again with it and more bytes.
+    /// </summary>
+    public TlsStatus Process(in ReadOnlySequence<byte> input, IBufferWriter<byte> transmit, IBufferWriter<byte> plaintext, out SequencePosition consumed)
+    {
+        if (State == TlsConnectionState.New)
+        {
+            if (!IsServer) throw new InvalidOperationException("call Start before Process on a client");
+            State = TlsConnectionState.Handshaking;
+        }
+        ThrowIfFailed();
+        var status = TlsStatus.None;
+        long used = 0;
+        var data = input;
+        Run(transmit, () => status = ProcessRecords(data, plaintext, out used));
+        consumed = input.GetPosition(used);
+        if (_wroteTransmit) status |= TlsStatus.Transmit;
+        return status;
+    }
+
+    /// <summary>Convenience overload over one contiguous buffer.</summary>
+    public TlsStatus Process(ReadOnlyMemory<byte> input, IBufferWriter<byte> transmit, IBufferWriter<byte> plaintext, out int consumed)
+    {
+        var seq = new ReadOnlySequence<byte>(input);
+        var status = Process(seq, transmit, plaintext, out var pos);
+        consumed = (int)seq.Slice(0, pos).Length;
+        return status;
+    }
+
+    /// <summary>
+    /// Protects <paramref name="plaintext"/> as application data records (fragmented at the record limit) into
+    /// <paramref name="transmit"/>. Updates the write key first when it nears its usage limit (RFC 8446 §5.5).
+    /// </summary>
+    public void Encrypt(ReadOnlySpan<byte> plaintext, IBufferWriter<byte> transmit)
+    {
+        ThrowIfFailed();
+        if (!IsHandshakeComplete)
+            throw new InvalidOperationException("application data cannot be sent before the handshake completes");
+        if (LocalClosed)
+            throw new InvalidOperationException("close_notify was sent; no more data may be written (RFC 8446 §6.1)");
+        _transmit = transmit;
+        try
+        {
+            int max = Records.MaxFragmentLength;
+            do
+            {
+                if (Records.WriteProtection!.SequenceNumber >= KeyUpdateThreshold)
+                    _machine.SendKeyUpdate(requestPeer: false);
+                var chunk = plaintext[..Math.Min(max, plaintext.Length)];
+                Records.Write(ContentType.ApplicationData, chunk, transmit);
+                plaintext = plaintext[chunk.Length..];
+            }
+            while (!plaintext.IsEmpty);
+        }
+        finally
+        {
+            _transmit = null;
+        }
+    }
+
+    /// <summary>Sends a KeyUpdate (RFC 8446 §4.6.3); with <paramref name="requestPeer"/> the peer updates its keys too.</summary>
+    public void UpdateKeys(IBufferWriter<byte> transmit, bool requestPeer)
+    {
+        ThrowIfFailed();
+        if (!IsHandshakeComplete || LocalClosed)
+            throw new InvalidOperationException("KeyUpdate needs an established connection that has not sent close_notify");
+        Run(transmit, () => _machine.SendKeyUpdate(requestPeer));
+    }
+
+    /// <summary>Sends close_notify (RFC 8446 §6.1): this side will write nothing more. Idempotent.</summary>
+    public void Close(IBufferWriter<byte> transmit)
+    {
+        if (LocalClosed || State == TlsConnectionState.Failed)
+            return;
+        LocalClosed = true;
+        if (State == TlsConnectionState.Established) State = TlsConnectionState.Closing;
+        // Before the handshake completes, user_canceled precedes close_notify (RFC 8446 §6.1).
+        if (!IsHandshakeComplete && State != TlsConnectionState.New)
+            WriteAlert(AlertDescription.UserCanceled, AlertLevel.Warning, transmit);
+        if (State != TlsConnectionState.New)
+            WriteAlert(AlertDescription.CloseNotify, AlertLevel.Warning, transmit);
+        Records.ReleaseBuffers();
+    }
+
+    private ulong KeyUpdateThreshold =>
+        _options.Limits.KeyUpdateAfterRecords ?? Records.WriteProtection!.RecordLimit;
+
+    // ---- services for the handshake state machines -------------------------------------------------------------
+
+    /// <summary>Queues a complete handshake message for sending under the current write keys.</summary>
+    internal void QueueHandshake(ReadOnlySpan<byte> message) => _pendingHandshake.WriteBytes(message);
+
+    /// <summary>Writes queued handshake messages as records, aligned to a record boundary (RFC 8446 §5.1).</summary>
+    internal void FlushHandshake()
+    {
+        if (_pendingHandshake.Length == 0) return;
+        Records.Write(ContentType.Handshake, _pendingHandshake.WrittenSpan, Transmit, _machine.InitialRecordVersion);
+        _pendingHandshake.Clear();
+        _wroteTransmit = true;
+    }
+
+    /// <summary>Sends the middlebox-compatibility change_cipher_spec record (RFC 8446 §D.4), always in plaintext.</summary>
+    internal void SendChangeCipherSpec()
+    {
+        FlushHandshake();
+        if (Records.WriteProtection is not null)
+            throw new InvalidOperationException("change_cipher_spec must be sent before write keys are installed");
+        Records.Write(ContentType.ChangeCipherSpec, [1], Transmit);
+    }
+
+    internal void InstallWriteKeys(RecordProtection protection)
+    {
+        FlushHandshake();
+        Records.SetWriteProtection(protection);
+    }
+
+    /// <summary>Installs read keys. Handshake messages must not span a key change (RFC 8446 §5.1).</summary>
+    internal void InstallReadKeys(RecordProtection protection, bool application)
+    {
+        if (_joiner.HasBufferedData)
+            throw TlsAlert.UnexpectedMessage("handshake data continues past a key change in the same record (RFC 8446 §5.1)");
+        Records.SetReadProtection(protection);
+        _readApplicationKeys = application;
+    }
+
+    internal void SetPeerRecordSizeLimit(int limit) => Records.PeerRecordSizeLimit = Math.Min(limit, RecordHeader.MaxInnerPlaintextLength);
+
+    internal void SetLocalRecordSizeLimit(int limit) => Records.LocalRecordSizeLimit = limit;
+
+    internal void OnHandshakeComplete()
+    {
+        State = LocalClosed ? TlsConnectionState.Closing : TlsConnectionState.Established;
+        _handshakeJustCompleted = true;
+    }
+
+    internal IBufferWriter<byte> Transmit => _transmit ?? throw new InvalidOperationException("no transmit buffer during this call");
+
+    // ---- error handling ------------------------------------------------------------------------------------------
+
+    private void Run(IBufferWriter<byte> transmit, Action action)
+    {
+        _transmit = transmit;
+        _wroteTransmit = false;
+        try
+        {
+            action();
+            FlushHandshake();
+        }
+        catch (TlsAlertException e)
+        {
+            Fail(e, transmit);
+            throw;
+        }
+        catch (Exception e) when (e is not InvalidOperationException and not ObjectDisposedException)
+        {
+            // Defence in depth: a bug must still surface as a TLS error, never as another exception type.
+            var alert = e is SigningException
+                ? TlsAlert.InternalError($"signing failed: {e.Message}", e)
+                : TlsAlert.InternalError($"unexpected {e.GetType().Name}: {e.Message}", e);
+            Fail(alert, transmit);
+            throw alert;
+        }
+        finally
+        {
+            _transmit = null;
+        }
+    }
+
+    private void Fail(TlsAlertException e, IBufferWriter<byte> transmit)
+    {
+        if (State == TlsConnectionState.Failed) return;
+        Failure = e;
+        if (!e.ReceivedFromPeer)
+        {
+            try
+            {
+                _pendingHandshake.Clear();
+                WriteAlert(e.Alert, AlertLevel.Fatal, transmit);
+                _wroteTransmit = true;
+            }
+            catch (Exception)
+            {
+                // The alert is best effort (RFC 8446 §6.2 "SHOULD send"); the original failure is what matters.
+            }
+        }
+        State = TlsConnectionState.Failed;
+        DisposeSecrets();
+    }
+
+    private void WriteAlert(AlertDescription description, AlertLevel level, IBufferWriter<byte> transmit)
+    {
+        Records.Write(ContentType.Alert, [(byte)level, (byte)description], transmit);
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(TlsConnection));
+        if (Failure is not null) throw Failure;
+    }
+
+    private bool _disposed;
+
+    private void DisposeSecrets()
+    {
+        _machine.Dispose();
+        Records.Dispose();
+        _joiner.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        DisposeSecrets();
+    }
+}

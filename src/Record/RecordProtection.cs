@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using TlsEngine.Crypto;
+
+namespace TlsEngine.Record;
+
+/// <summary>
+/// Record protection for one direction under one traffic key (RFC 8446 §5.2–§5.4): AEAD with the per-record nonce
+/// iv XOR sequence number (§5.3), TLSInnerPlaintext with the real content type and zero padding (§5.4).
+/// </summary>
+public sealed class RecordProtection : IDisposable
+{
+    private readonly Aead _aead;
+    private readonly byte[] _iv = new byte[CipherSuites.IvLength];
+
+    public RecordProtection(CipherSuite suite, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
+    {
+        if (iv.Length != CipherSuites.IvLength)
+            throw new ArgumentException("iv must be 12 bytes", nameof(iv));
+        Suite = suite;
+        _aead = Aead.Create(suite, key);
+        iv.CopyTo(_iv);
+        RecordLimit = CipherSuites.RecordLimit(suite);
+    }
+
+    public CipherSuite Suite { get; }
+
+    /// <summary>The sequence number of the next record (RFC 8446 §5.3).</summary>
+    public ulong SequenceNumber { get; private set; }
+
+    /// <summary>Records this key may protect before it must be updated (RFC 8446 §5.5).</summary>
+    public ulong RecordLimit { get; }
+
+    /// <summary>Total on-the-wire length of a protected record for the given content and padding.</summary>
+    public static int SealedLength(int contentLength, int padding) =>
+        RecordHeader.Size + contentLength + 1 + padding + Aead.TagLength;
+
+    /// <summary>
+    /// Writes one protected record (header and encrypted TLSInnerPlaintext) to <paramref name="destination"/>,
+    /// which must hold <see cref="SealedLength"/> bytes. Returns the number of bytes written.
+    /// </summary>
+    public int Seal(ContentType type, ReadOnlySpan<byte> content, int padding, Span<byte> destination)
+    {
+        if (SequenceNumber == ulong.MaxValue)
+            throw TlsAlert.InternalError("write sequence number would wrap; the key must be updated (RFC 8446 §5.3)");
+        int inner = content.Length + 1 + padding;
+        int total = RecordHeader.Size + inner + Aead.TagLength;
+        var header = destination[..RecordHeader.Size];
+        new RecordHeader(ContentType.ApplicationData, 0x0303, inner + Aead.TagLength).Write(header);
+        var body = destination.Slice(RecordHeader.Size, inner);
+        content.CopyTo(body);
+        body[content.Length] = (byte)type;
+        body[(content.Length + 1)..].Clear();
+        Span<byte> nonce = stackalloc byte[CipherSuites.IvLength];
+        MakeNonce(nonce);
+        _aead.Seal(nonce, body, body, destination.Slice(RecordHeader.Size + inner, Aead.TagLength), header);
+        SequenceNumber++;
+        return total;
+    }
+
+    /// <summary>
+    /// Decrypts and authenticates one TLSCiphertext (RFC 8446 §5.2) into <paramref name="destination"/>
+    /// (at least <c>encrypted.Length - 16</c> bytes), removes padding (§5.4), and returns the content length.
+    /// Throws bad_record_mac on authentication failure, record_overflow when the inner plaintext exceeds
+    /// <paramref name="maxInnerPlaintext"/>, unexpected_message when no content type is found.
+    /// </summary>
+    public int Open(ReadOnlySpan<byte> header, ReadOnlySpan<byte> encrypted, Span<byte> destination, int maxInnerPlaintext, out ContentType type)
+    {
+        if (encrypted.Length < Aead.TagLength + 1)
+            throw TlsAlert.BadRecordMac($"protected record of {encrypted.Length} bytes is too short to hold a tag and content type");
+        int inner = encrypted.Length - Aead.TagLength;
+        if (inner > maxInnerPlaintext)
+            throw TlsAlert.RecordOverflow($"protected record carries {inner} bytes of inner plaintext; the limit is {maxInnerPlaintext}");
+        if (SequenceNumber == ulong.MaxValue)
+            throw TlsAlert.UnexpectedMessage("read sequence number would wrap (RFC 8446 §5.3)");
+        Span<byte> nonce = stackalloc byte[CipherSuites.IvLength];
+        MakeNonce(nonce);
+        var plain = destination[..inner];
+        if (!_aead.Open(nonce, encrypted[..inner], encrypted[inner..], plain, header))
+            throw TlsAlert.BadRecordMac("record failed authentication");
+        SequenceNumber++;
+        // §5.4: scan from the end for the first non-zero octet; it is the content type.
+        int i = inner - 1;
+        while (i >= 0 && plain[i] == 0) i--;
+        if (i < 0)
+            throw TlsAlert.UnexpectedMessage("protected record holds only padding and no content type (RFC 8446 §5.4)");
+        type = (ContentType)plain[i];
+        return i;
+    }
+
+    private void MakeNonce(Span<byte> nonce)
+    {
+        _iv.CopyTo(nonce);
+        ulong seq = SequenceNumber;
+        ulong tail = BinaryPrimitives.ReadUInt64BigEndian(nonce[4..]) ^ seq;
+        BinaryPrimitives.WriteUInt64BigEndian(nonce[4..], tail);
+    }
+
+    public void Dispose()
+    {
+        _aead.Dispose();
+        CryptographicOperations.ZeroMemory(_iv);
+    }
+}

@@ -25,7 +25,7 @@ public static class PrivateKeyLoader
     public static ISigningKey Load(ReadOnlySpan<byte> data, string? password = null)
     {
         if (!Pem.LooksLikePem(data))
-            return FromPkcs8(data);
+            return FromDer(data);
         foreach (var block in Pem.Decode(data))
         {
             switch (block.Label)
@@ -47,6 +47,37 @@ public static class PrivateKeyLoader
             }
         }
         throw new CryptographicException("no private key block (PRIVATE KEY, ENCRYPTED PRIVATE KEY, EC PRIVATE KEY, RSA PRIVATE KEY) found");
+    }
+
+    /// <summary>A DER key: PKCS#8, else SEC 1 ECPrivateKey, else PKCS#1 RSAPrivateKey (what <c>openssl pkey -outform DER</c> writes).</summary>
+    private static ISigningKey FromDer(ReadOnlySpan<byte> der)
+    {
+        try
+        {
+            return FromPkcs8(der);
+        }
+        catch (CryptographicException pkcs8Error)
+        {
+            try
+            {
+                var ec = ECDsa.Create();
+                ec.ImportECPrivateKey(der, out int read);
+                if (read == der.Length) return new EcdsaSigningKey(ec);
+            }
+            catch (CryptographicException)
+            {
+            }
+            try
+            {
+                var rsa = RSA.Create();
+                rsa.ImportRSAPrivateKey(der, out int read);
+                if (read == der.Length) return new RsaSigningKey(rsa);
+            }
+            catch (CryptographicException)
+            {
+            }
+            throw new CryptographicException("the key is neither PEM nor a DER PKCS#8, SEC 1 or PKCS#1 private key", pkcs8Error);
+        }
     }
 
     /// <summary>Decrypts an EncryptedPrivateKeyInfo (RFC 5958 §3) and loads the key inside.</summary>

@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+
+namespace TlsEngine.Crypto.Tests;
+
+public class KeyShareTests
+{
+    [Theory]
+    [InlineData(NamedGroup.X25519, 32)]
+    [InlineData(NamedGroup.Secp256r1, 65)]
+    [InlineData(NamedGroup.Secp384r1, 97)]
+    public void BothSidesDeriveTheSameSecret(NamedGroup group, int shareLength)
+    {
+        using var a = CryptoProvider.Default.GenerateKeyShare(group);
+        using var b = CryptoProvider.Default.GenerateKeyShare(group);
+        Assert.Equal(shareLength, a.PublicKey.Length);
+        Assert.Equal(NamedGroups.KeyShareLength(group), a.PublicKey.Length);
+        var s1 = a.DeriveSharedSecret(b.PublicKey);
+        var s2 = b.DeriveSharedSecret(a.PublicKey);
+        Assert.Equal(s1, s2);
+        Assert.Equal(group == NamedGroup.Secp384r1 ? 48 : 32, s1.Length);
+    }
+
+    [Fact]
+    public void X25519MatchesRfc7748Section62()
+    {
+        // RFC 7748 §6.1: Alice's and Bob's private keys, Bob's public key and the shared secret K.
+        var alice = Convert.FromHexString("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+        var bobPublic = Convert.FromHexString("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+        using var share = CryptoProvider.X25519FromPrivateKey(alice);
+        Assert.Equal("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a", Convert.ToHexStringLower(share.PublicKey));
+        Assert.Equal("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742", Convert.ToHexStringLower(share.DeriveSharedSecret(bobPublic)));
+    }
+
+    [Fact]
+    public void X25519LowOrderPointIsRefused()
+    {
+        using var share = CryptoProvider.Default.GenerateKeyShare(NamedGroup.X25519);
+        Assert.ThrowsAny<CryptographicException>(() => share.DeriveSharedSecret(new byte[32]));
+    }
+
+    [Theory]
+    [InlineData(NamedGroup.Secp256r1)]
+    [InlineData(NamedGroup.Secp384r1)]
+    public void EcdhPointNotOnTheCurveIsRefused(NamedGroup group)
+    {
+        using var share = CryptoProvider.Default.GenerateKeyShare(group);
+        var bad = share.PublicKey.ToArray();
+        bad[^1] ^= 1;
+        Assert.ThrowsAny<CryptographicException>(() => share.DeriveSharedSecret(bad));
+    }
+
+    [Fact]
+    public void CompressedEcdhPointIsRefused()
+    {
+        using var share = CryptoProvider.Default.GenerateKeyShare(NamedGroup.Secp256r1);
+        var compressed = new byte[33];
+        compressed[0] = 2;
+        share.PublicKey.Slice(1, 32).CopyTo(compressed.AsSpan(1));
+        Assert.ThrowsAny<CryptographicException>(() => share.DeriveSharedSecret(compressed));
+    }
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using TlsEngine.Crypto;
+using CryptoSignatureAlgorithm = TlsEngine.Crypto.SignatureAlgorithm;
+
+namespace TlsEngine.X509;
+
+/// <summary>
+/// An X.509 v1–v3 certificate (RFC 5280 §4.1), parsed strictly from DER. Immutable and safe to share between
+/// threads; the public key is imported on first use and cached.
+/// </summary>
+public sealed class Certificate
+{
+    private readonly CertificateExtensions _extensions;
+    private readonly string? _signatureProblem;
+    private readonly string? _spiffeId;
+    private object? _keyOrError;
+
+    private Certificate(byte[] raw, ref Parts parts)
+    {
+        RawData = raw;
+        TbsCertificate = parts.Tbs;
+        Version = parts.Version;
+        SerialNumber = parts.Serial;
+        Issuer = parts.Issuer!;
+        Subject = parts.Subject!;
+        NotBefore = parts.NotBefore;
+        NotAfter = parts.NotAfter;
+        SubjectPublicKeyInfo = parts.Spki;
+        PublicKeyAlgorithmOid = parts.SpkiAlgorithmOid!;
+        SignatureAlgorithm = parts.SignatureAlgorithm;
+        SignatureAlgorithmOid = parts.SignatureAlgorithmOid!;
+        _signatureProblem = parts.SignatureProblem;
+        SignatureAlgorithmsMatch = parts.AlgorithmsMatch;
+        Signature = parts.Signature;
+        _extensions = parts.Extensions ?? CertificateExtensions.Empty;
+        DnsNames = [.. _extensions.NamesOf(GeneralNameKind.DnsName, n => n.Text)];
+        Uris = [.. _extensions.NamesOf(GeneralNameKind.Uri, n => n.Text)];
+        EmailAddresses = [.. _extensions.NamesOf(GeneralNameKind.Rfc822Name, n => n.Text)];
+        DirectoryNames = [.. _extensions.NamesOf(GeneralNameKind.DirectoryName, n => n.DirectoryName)];
+        IpAddresses = _extensions.IpAddresses();
+        // X509-SVID §2: exactly one URI SAN, which must be a SPIFFE ID.
+        _spiffeId = Uris.Count == 1 && SpiffeIdentity.IsValid(Uris[0]) ? Uris[0] : null;
+        IsSelfIssued = Subject.Matches(Issuer);
+    }
+
+    /// <summary>The whole DER encoding.</summary>
+    public ReadOnlyMemory<byte> RawData { get; }
+
+    /// <summary>The DER encoding of tbsCertificate: the bytes the issuer signed.</summary>
+    public ReadOnlyMemory<byte> TbsCertificate { get; }
+
+    /// <summary>The certificate version: 1, 2 or 3.</summary>
+    public int Version { get; }
+
+    /// <summary>The serialNumber INTEGER contents (big-endian two's complement).</summary>
+    public ReadOnlyMemory<byte> SerialNumber { get; }
+
+    /// <summary>The issuer name.</summary>
+    public DistinguishedName Issuer { get; }
+
+    /// <summary>The subject name.</summary>
+    public DistinguishedName Subject { get; }
+
+    /// <summary>Start of the validity period (inclusive).</summary>
+    public DateTimeOffset NotBefore { get; }
+
+    /// <summary>End of the validity period (inclusive, RFC 5280 §4.1.2.5).</summary>
+    public DateTimeOffset NotAfter { get; }
+
+    /// <summary>The DER encoding of subjectPublicKeyInfo.</summary>
+    public ReadOnlyMemory<byte> SubjectPublicKeyInfo { get; }
+
+    /// <summary>The public key algorithm OID in dotted form.</summary>
+    public string PublicKeyAlgorithmOid { get; }
+
+    /// <summary>The outer signatureAlgorithm, or null when it is not supported (see <see cref="SignatureAlgorithmOid"/>).</summary>
+    public CryptoSignatureAlgorithm? SignatureAlgorithm { get; }
+
+    /// <summary>The outer signatureAlgorithm OID in dotted form.</summary>
+    public string SignatureAlgorithmOid { get; }
+
+    /// <summary>The signatureValue bits.</summary>
+    public ReadOnlyMemory<byte> Signature { get; }
+
+    /// <summary>Every extension, in encoded order.</summary>
+    public IReadOnlyList<X509Extension> Extensions => _extensions.All;
+
+    /// <summary>basicConstraints (§4.2.1.9), or null when absent.</summary>
+    public BasicConstraints? BasicConstraints => _extensions.BasicConstraints;
+
+    /// <summary>keyUsage (§4.2.1.3), or null when absent.</summary>
+    public KeyUsageFlags? KeyUsage => _extensions.KeyUsage;
+
+    /// <summary>extendedKeyUsage purposes as dotted OIDs (§4.2.1.12), or null when the extension is absent.</summary>
+    public IReadOnlyList<string>? ExtendedKeyUsage => _extensions.ExtendedKeyUsage is { } eku ? Array.ConvertAll(eku, o => DerReader.OidToString(o)) : null;
+
+    /// <summary>True if extendedKeyUsage contains anyExtendedKeyUsage.</summary>
+    public bool HasAnyExtendedKeyUsage => HasExtendedKeyUsage(Oids.AnyExtendedKeyUsage);
+
+    /// <summary>All subjectAltName entries (§4.2.1.6); empty when the extension is absent.</summary>
+    public IReadOnlyList<GeneralName> SubjectAlternativeNames => _extensions.SubjectAltNames;
+
+    /// <summary>True if the certificate has a subjectAltName extension.</summary>
+    public bool HasSubjectAlternativeName => _extensions.HasSubjectAltName;
+
+    /// <summary>dNSName entries of subjectAltName.</summary>
+    public IReadOnlyList<string> DnsNames { get; }
+
+    /// <summary>iPAddress entries of subjectAltName.</summary>
+    public IReadOnlyList<IPAddress> IpAddresses { get; }
+
+    /// <summary>uniformResourceIdentifier entries of subjectAltName.</summary>
+    public IReadOnlyList<string> Uris { get; }
+
+    /// <summary>rfc822Name entries of subjectAltName.</summary>
+    public IReadOnlyList<string> EmailAddresses { get; }
+
+    /// <summary>directoryName entries of subjectAltName.</summary>
+    public IReadOnlyList<DistinguishedName> DirectoryNames { get; }
+
+    /// <summary>subjectKeyIdentifier (§4.2.1.2), or null when absent.</summary>
+    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier is { } ski ? ski : null;
+
+    /// <summary>authorityKeyIdentifier (§4.2.1.1), or null when absent.</summary>
+    public AuthorityKeyIdentifier? AuthorityKeyIdentifier => _extensions.AuthorityKeyIdentifier;
+
+    /// <summary>nameConstraints (§4.2.1.10), or null when absent.</summary>
+    public NameConstraints? NameConstraints => _extensions.NameConstraints;
+
+    /// <summary>True if a critical extension is present that this library does not process (§4.2).</summary>
+    public bool HasUnknownCriticalExtension => _extensions.HasUnknownCritical;
+
+    /// <summary>The SPIFFE ID (X509-SVID §2): the single URI SAN when it is a valid SPIFFE ID, otherwise null.</summary>
+    public string? SpiffeId => _spiffeId;
+
+    /// <summary>True if subject and issuer are the same name (RFC 5280 §6.1 "self-issued").</summary>
+    public bool IsSelfIssued { get; }
+
+    /// <summary>True if the outer signatureAlgorithm equals the signature field inside tbsCertificate (§4.1.1.2).</summary>
+    internal bool SignatureAlgorithmsMatch { get; }
+
+    /// <summary>Why <see cref="SignatureAlgorithm"/> is null.</summary>
+    internal string? SignatureAlgorithmProblem => _signatureProblem;
+
+    internal string? FirstUnknownCriticalExtension => _extensions.FirstUnknownCriticalOid;
+
+    internal byte[]? SubjectKeyIdentifierBytes => _extensions.SubjectKeyIdentifier;
+
+    internal bool HasExtendedKeyUsage(byte[] purpose)
+    {
+        if (_extensions.ExtendedKeyUsage is not { } list)
+            return false;
+        foreach (byte[] oid in list)
+        {
+            if (Oids.Is(oid, purpose))
+                return true;
+        }
+        return false;
+    }
+
+    internal bool HasExtendedKeyUsageExtension => _extensions.ExtendedKeyUsage is not null;
+
+    /// <summary>
+    /// The subject public key, imported on first use. Throws <see cref="X509Exception"/> when the key is malformed or
+    /// of an unsupported type.
+    /// </summary>
+    public PublicKey PublicKey => TryGetPublicKey(out PublicKey? key, out string? error) ? key : throw new X509Exception($"certificate '{Subject}': {error}");
+
+    /// <summary>Imports (once) and returns the public key, or false with the reason.</summary>
+    internal bool TryGetPublicKey([NotNullWhen(true)] out PublicKey? key, [NotNullWhen(false)] out string? error)
+    {
+        object? state = Volatile.Read(ref _keyOrError);
+        if (state is null)
+        {
+            object created;
+            try
+            {
+                created = PublicKeyDecoder.Import(SubjectPublicKeyInfo.Span);
+            }
+            catch (X509Exception e)
+            {
+                created = e.Message;
+            }
+            state = Interlocked.CompareExchange(ref _keyOrError, created, null);
+            if (state is null)
+                state = created;
+            else
+                (created as PublicKey)?.Dispose();
+        }
+        key = state as PublicKey;
+        error = key is null ? (string)state : null;
+        return key is not null;
+    }
+
+    /// <summary>The subject name in RFC 4514 form.</summary>
+    public override string ToString() => Subject.ToString();
+
+    /// <summary>Parses one DER certificate. The input is copied; trailing bytes after the certificate are rejected.</summary>
+    /// <exception cref="X509FormatException">The input is not a well-formed certificate.</exception>
+    public static Certificate Parse(ReadOnlyMemory<byte> der)
+    {
+        byte[] raw = der.ToArray();
+        var parts = default(Parts);
+        CertificateParser.Parse(raw, ref parts);
+        return new Certificate(raw, ref parts);
+    }
+
+    /// <summary>Fields collected by <see cref="CertificateParser"/>.</summary>
+    internal struct Parts
+    {
+        public ReadOnlyMemory<byte> Tbs;
+        public int Version;
+        public ReadOnlyMemory<byte> Serial;
+        public DistinguishedName? Issuer;
+        public DistinguishedName? Subject;
+        public DateTimeOffset NotBefore;
+        public DateTimeOffset NotAfter;
+        public ReadOnlyMemory<byte> Spki;
+        public string? SpkiAlgorithmOid;
+        public CryptoSignatureAlgorithm? SignatureAlgorithm;
+        public string? SignatureAlgorithmOid;
+        public string? SignatureProblem;
+        public bool AlgorithmsMatch;
+        public ReadOnlyMemory<byte> Signature;
+        public CertificateExtensions? Extensions;
+    }
+}

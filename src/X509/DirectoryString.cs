@@ -1,0 +1,81 @@
+using System.Text;
+
+namespace TlsEngine.X509;
+
+/// <summary>Decoding and RFC 5280 §7.1 normalisation of the ASN.1 string types found in names.</summary>
+internal static class DirectoryString
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UnicodeEncoding StrictUtf16BigEndian = new(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
+    private static readonly UTF32Encoding StrictUtf32BigEndian = new(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true);
+
+    /// <summary>True for the string types this layer decodes.</summary>
+    public static bool IsStringTag(byte tag) => tag is DerTag.Utf8String or DerTag.PrintableString or DerTag.Ia5String
+        or DerTag.TeletexString or DerTag.BmpString or DerTag.UniversalString or DerTag.VisibleString or DerTag.NumericString;
+
+    /// <summary>Decodes a string value; invalid encodings throw <see cref="X509FormatException"/>.</summary>
+    public static string Decode(byte tag, ReadOnlySpan<byte> content, string field)
+    {
+        try
+        {
+            switch (tag)
+            {
+                case DerTag.Utf8String:
+                    return StrictUtf8.GetString(content);
+                case DerTag.BmpString:
+                    if ((content.Length & 1) != 0)
+                        throw new X509FormatException(field, "BMPString has an odd length");
+                    return StrictUtf16BigEndian.GetString(content);
+                case DerTag.UniversalString:
+                    if ((content.Length & 3) != 0)
+                        throw new X509FormatException(field, "UniversalString length is not a multiple of 4");
+                    return StrictUtf32BigEndian.GetString(content);
+                case DerTag.TeletexString:
+                    // T.61 is in practice Latin-1 in certificates.
+                    return Encoding.Latin1.GetString(content);
+                default:
+                    return DecodeAscii(content, field);
+            }
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new X509FormatException(field, "string value is not validly encoded");
+        }
+    }
+
+    /// <summary>Decodes IA5String, PrintableString, VisibleString and NumericString: 7-bit only.</summary>
+    public static string DecodeAscii(ReadOnlySpan<byte> content, string field)
+    {
+        foreach (byte b in content)
+        {
+            if (b >= 0x80)
+                throw new X509FormatException(field, "7-bit string contains a byte above 0x7F");
+        }
+        return Encoding.ASCII.GetString(content);
+    }
+
+    /// <summary>
+    /// RFC 5280 §7.1 (a subset of RFC 4518): case folding, removal of leading and trailing white space
+    /// and folding of inner white-space runs to one space.
+    /// </summary>
+    public static string Normalize(string value)
+    {
+        var sb = new StringBuilder(value.Length);
+        bool pendingSpace = false;
+        foreach (char c in value)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = sb.Length > 0;
+                continue;
+            }
+            if (pendingSpace)
+            {
+                sb.Append(' ');
+                pendingSpace = false;
+            }
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+}

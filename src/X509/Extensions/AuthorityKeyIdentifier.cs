@@ -1,0 +1,55 @@
+namespace TlsEngine.X509;
+
+/// <summary>The authorityKeyIdentifier extension (RFC 5280 §4.2.1.1).</summary>
+public sealed class AuthorityKeyIdentifier
+{
+    private AuthorityKeyIdentifier(byte[]? keyIdentifier, GeneralName[]? issuer, byte[]? serial)
+    {
+        KeyIdentifier = keyIdentifier is null ? null : new ReadOnlyMemory<byte>(keyIdentifier);
+        AuthorityCertIssuer = issuer;
+        AuthorityCertSerialNumber = serial is null ? null : new ReadOnlyMemory<byte>(serial);
+    }
+
+    /// <summary>The keyIdentifier field: normally the issuer's subjectKeyIdentifier. Null if absent.</summary>
+    public ReadOnlyMemory<byte>? KeyIdentifier { get; }
+
+    /// <summary>The authorityCertIssuer names, or null if absent.</summary>
+    public IReadOnlyList<GeneralName>? AuthorityCertIssuer { get; }
+
+    /// <summary>The authorityCertSerialNumber INTEGER contents, or null if absent.</summary>
+    public ReadOnlyMemory<byte>? AuthorityCertSerialNumber { get; }
+
+    // AuthorityKeyIdentifier ::= SEQUENCE {
+    //   keyIdentifier [0] KeyIdentifier OPTIONAL, authorityCertIssuer [1] GeneralNames OPTIONAL,
+    //   authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }   -- IMPLICIT tags
+    internal static AuthorityKeyIdentifier Parse(ReadOnlySpan<byte> value)
+    {
+        const string Field = "authorityKeyIdentifier";
+        var outer = new DerReader(value);
+        DerReader seq = outer.ReadSequence(Field);
+        outer.ExpectEnd(Field);
+        byte[]? keyId = null;
+        GeneralName[]? issuer = null;
+        byte[]? serial = null;
+        if (seq.IsNext(DerTag.ContextPrimitive(0)))
+            keyId = seq.ReadContent(DerTag.ContextPrimitive(0), Field + ".keyIdentifier").ToArray();
+        if (seq.IsNext(DerTag.ContextConstructed(1)))
+        {
+            DerReader names = seq.ReadConstructed(DerTag.ContextConstructed(1), Field + ".authorityCertIssuer");
+            var list = new List<GeneralName>();
+            while (names.HasData)
+            {
+                if (list.Count >= 64)
+                    throw new X509FormatException(Field + ".authorityCertIssuer", "too many names");
+                list.Add(GeneralName.Read(ref names, Field + ".authorityCertIssuer", constraintForm: false));
+            }
+            if (list.Count == 0)
+                throw new X509FormatException(Field + ".authorityCertIssuer", "GeneralNames must not be empty");
+            issuer = list.ToArray();
+        }
+        if (seq.IsNext(DerTag.ContextPrimitive(2)))
+            serial = DerReader.ValidateInteger(seq.ReadContent(DerTag.ContextPrimitive(2), Field + ".authorityCertSerialNumber"), Field).ToArray();
+        seq.ExpectEnd(Field);
+        return new AuthorityKeyIdentifier(keyId, issuer, serial);
+    }
+}

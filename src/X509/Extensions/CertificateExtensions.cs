@@ -1,0 +1,189 @@
+using System.Net;
+
+namespace TlsEngine.X509;
+
+/// <summary>The extensions of one certificate, parsed (RFC 5280 §4.2). Built once by <see cref="Certificate.Parse"/>.</summary>
+internal sealed class CertificateExtensions
+{
+    /// <summary>Upper bound on the number of extensions in one certificate.</summary>
+    public const int MaxExtensions = 64;
+
+    public static readonly CertificateExtensions Empty = new();
+
+    public X509Extension[] All { get; private set; } = [];
+    public BasicConstraints? BasicConstraints { get; private set; }
+    public KeyUsageFlags? KeyUsage { get; private set; }
+    public byte[][]? ExtendedKeyUsage { get; private set; }
+    public GeneralName[] SubjectAltNames { get; private set; } = [];
+    public bool HasSubjectAltName { get; private set; }
+    public byte[]? SubjectKeyIdentifier { get; private set; }
+    public AuthorityKeyIdentifier? AuthorityKeyIdentifier { get; private set; }
+    public NameConstraints? NameConstraints { get; private set; }
+    public bool HasUnknownCritical { get; private set; }
+    public string? FirstUnknownCriticalOid { get; private set; }
+
+    // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
+    // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+    public static CertificateExtensions Read(ref DerReader reader, ReadOnlyMemory<byte> owner, byte[] ownerArray)
+    {
+        const string Field = "extensions";
+        DerReader seq = reader.ReadSequence(Field);
+        var result = new CertificateExtensions();
+        var list = new List<X509Extension>();
+        while (seq.HasData)
+        {
+            if (list.Count >= MaxExtensions)
+                throw new X509FormatException(Field, $"more than {MaxExtensions} extensions");
+            DerReader ext = seq.ReadSequence(Field + ".extension");
+            ReadOnlySpan<byte> oid = ext.ReadOid(Field + ".extension.extnID");
+            bool critical = false;
+            if (ext.IsNext(DerTag.Boolean))
+            {
+                critical = ext.ReadBoolean(Field + ".extension.critical");
+                if (!critical)
+                    throw new X509FormatException(Field + ".extension.critical", "DEFAULT value FALSE must be omitted in DER");
+            }
+            ReadOnlySpan<byte> value = ext.ReadOctetString(Field + ".extension.extnValue");
+            ext.ExpectEnd(Field + ".extension");
+            // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of a particular extension.
+            foreach (X509Extension seen in list)
+            {
+                if (oid.SequenceEqual(seen.OidContent))
+                    throw new X509FormatException(Field, $"duplicate extension {seen.Oid} (RFC 5280 §4.2)");
+            }
+            ownerArray.AsSpan().Overlaps(value, out int offset);
+            var extension = new X509Extension(oid.ToArray(), critical, owner.Slice(offset, value.Length));
+            list.Add(extension);
+            result.Apply(extension, value);
+        }
+        if (list.Count == 0)
+            throw new X509FormatException(Field, "Extensions must contain at least one extension");
+        result.All = list.ToArray();
+        return result;
+    }
+
+    private void Apply(X509Extension extension, ReadOnlySpan<byte> value)
+    {
+        byte[] oid = extension.OidContent;
+        if (Oids.Is(oid, Oids.BasicConstraints))
+        {
+            BasicConstraints = BasicConstraints.Parse(value);
+        }
+        else if (Oids.Is(oid, Oids.KeyUsage))
+        {
+            KeyUsage = KeyUsageParser.Parse(value);
+        }
+        else if (Oids.Is(oid, Oids.ExtendedKeyUsage))
+        {
+            ExtendedKeyUsage = ParseExtendedKeyUsage(value);
+        }
+        else if (Oids.Is(oid, Oids.SubjectAltName))
+        {
+            var r = new DerReader(value);
+            SubjectAltNames = GeneralName.ReadSequence(ref r, "subjectAltName");
+            r.ExpectEnd("subjectAltName");
+            HasSubjectAltName = true;
+        }
+        else if (Oids.Is(oid, Oids.SubjectKeyIdentifier))
+        {
+            // SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (§4.2.1.2)
+            var r = new DerReader(value);
+            SubjectKeyIdentifier = r.ReadOctetString("subjectKeyIdentifier").ToArray();
+            r.ExpectEnd("subjectKeyIdentifier");
+        }
+        else if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
+        {
+            AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value);
+        }
+        else if (Oids.Is(oid, Oids.NameConstraints))
+        {
+            NameConstraints = NameConstraints.Parse(value);
+            MarkUnprocessed(extension);
+        }
+        else if (Oids.Is(oid, Oids.AuthorityInfoAccess))
+        {
+            ValidateAuthorityInfoAccess(value);
+            MarkUnprocessed(extension);
+        }
+        else if (Oids.Is(oid, Oids.CrlDistributionPoints) || Oids.Is(oid, Oids.IssuerAltName))
+        {
+            // Kept raw for revocation checking; never processed here.
+            MarkUnprocessed(extension);
+        }
+        else
+        {
+            MarkUnprocessed(extension);
+        }
+    }
+
+    private void MarkUnprocessed(X509Extension extension)
+    {
+        if (extension.Critical && !HasUnknownCritical)
+        {
+            HasUnknownCritical = true;
+            FirstUnknownCriticalOid = extension.Oid;
+        }
+    }
+
+    // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (§4.2.1.12)
+    private static byte[][] ParseExtendedKeyUsage(ReadOnlySpan<byte> value)
+    {
+        const string Field = "extKeyUsage";
+        var outer = new DerReader(value);
+        DerReader seq = outer.ReadSequence(Field);
+        outer.ExpectEnd(Field);
+        var list = new List<byte[]>();
+        while (seq.HasData)
+        {
+            if (list.Count >= 64)
+                throw new X509FormatException(Field, "more than 64 key purposes");
+            list.Add(seq.ReadOid(Field + ".keyPurposeId").ToArray());
+        }
+        if (list.Count == 0)
+            throw new X509FormatException(Field, "must contain at least one key purpose");
+        return list.ToArray();
+    }
+
+    // AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
+    // AccessDescription ::= SEQUENCE { accessMethod OID, accessLocation GeneralName } (§4.2.2.1)
+    private static void ValidateAuthorityInfoAccess(ReadOnlySpan<byte> value)
+    {
+        const string Field = "authorityInfoAccess";
+        var outer = new DerReader(value);
+        DerReader seq = outer.ReadSequence(Field);
+        outer.ExpectEnd(Field);
+        int count = 0;
+        while (seq.HasData)
+        {
+            if (++count > 64)
+                throw new X509FormatException(Field, "more than 64 access descriptions");
+            DerReader ad = seq.ReadSequence(Field + ".accessDescription");
+            ad.ReadOid(Field + ".accessMethod");
+            GeneralName.Read(ref ad, Field + ".accessLocation", constraintForm: false);
+            ad.ExpectEnd(Field + ".accessDescription");
+        }
+        if (count == 0)
+            throw new X509FormatException(Field, "must contain at least one access description");
+    }
+
+    public IEnumerable<T> NamesOf<T>(GeneralNameKind kind, Func<GeneralName, T?> select)
+        where T : class
+    {
+        foreach (GeneralName n in SubjectAltNames)
+        {
+            if (n.Kind == kind && select(n) is T value)
+                yield return value;
+        }
+    }
+
+    public IPAddress[] IpAddresses()
+    {
+        var list = new List<IPAddress>();
+        foreach (GeneralName n in SubjectAltNames)
+        {
+            if (n.IpAddress is IPAddress ip)
+                list.Add(ip);
+        }
+        return list.ToArray();
+    }
+}

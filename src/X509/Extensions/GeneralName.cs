@@ -1,0 +1,128 @@
+using System.Net;
+
+namespace TlsEngine.X509;
+
+/// <summary>The CHOICE alternatives of GeneralName (RFC 5280 §4.2.1.6); values are the context tag numbers.</summary>
+public enum GeneralNameKind
+{
+    OtherName = 0,
+    Rfc822Name = 1,
+    DnsName = 2,
+    X400Address = 3,
+    DirectoryName = 4,
+    EdiPartyName = 5,
+    Uri = 6,
+    IpAddress = 7,
+    RegisteredId = 8,
+}
+
+/// <summary>One GeneralName (RFC 5280 §4.2.1.6), as found in subjectAltName, name constraints and AKI.</summary>
+public sealed class GeneralName
+{
+    private GeneralName(GeneralNameKind kind, byte[] raw, string? text, DistinguishedName? directoryName)
+    {
+        Kind = kind;
+        RawValue = raw;
+        Text = text;
+        DirectoryName = directoryName;
+    }
+
+    /// <summary>Which alternative this is.</summary>
+    public GeneralNameKind Kind { get; }
+
+    /// <summary>
+    /// The contents octets: the IA5 text for rfc822Name/dNSName/URI, the address (and, in name constraints, mask)
+    /// octets for iPAddress, the OID contents for registeredID, the inner encoding for the constructed alternatives.
+    /// </summary>
+    public ReadOnlyMemory<byte> RawValue { get; }
+
+    /// <summary>The text of an rfc822Name, dNSName or URI, or the dotted OID of a registeredID or otherName type-id.</summary>
+    public string? Text { get; }
+
+    /// <summary>The name of a directoryName alternative.</summary>
+    public DistinguishedName? DirectoryName { get; }
+
+    /// <summary>The address of an iPAddress alternative of 4 or 16 octets, otherwise null.</summary>
+    public IPAddress? IpAddress => Kind == GeneralNameKind.IpAddress && RawValue.Length is 4 or 16 ? new IPAddress(RawValue.Span) : null;
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        GeneralNameKind.DnsName => "DNS:" + Text,
+        GeneralNameKind.Rfc822Name => "email:" + Text,
+        GeneralNameKind.Uri => "URI:" + Text,
+        GeneralNameKind.IpAddress => "IP:" + (IpAddress?.ToString() ?? Convert.ToHexString(RawValue.Span)),
+        GeneralNameKind.DirectoryName => "DirName:" + DirectoryName,
+        GeneralNameKind.RegisteredId => "RID:" + Text,
+        GeneralNameKind.OtherName => "othername:" + Text,
+        _ => Kind.ToString(),
+    };
+
+    /// <summary>
+    /// Reads one GeneralName. <paramref name="constraintForm"/> selects the allowed iPAddress lengths:
+    /// 4/16 in subjectAltName, 8/32 (address and mask) in name constraints (§4.2.1.10).
+    /// </summary>
+    internal static GeneralName Read(ref DerReader reader, string field, bool constraintForm)
+    {
+        reader.ReadElement(field, out byte tag, out ReadOnlySpan<byte> content);
+        int number = tag & 0x1F;
+        bool constructed = (tag & 0x20) != 0;
+        if ((tag & 0xC0) != 0x80 || number > 8)
+            throw new X509FormatException(field, $"tag 0x{tag:X2} is not a GeneralName alternative");
+        var kind = (GeneralNameKind)number;
+        bool mustBeConstructed = kind is GeneralNameKind.OtherName or GeneralNameKind.X400Address
+            or GeneralNameKind.DirectoryName or GeneralNameKind.EdiPartyName;
+        if (constructed != mustBeConstructed)
+            throw new X509FormatException(field, $"GeneralName [{number}] has the wrong constructed bit");
+        switch (kind)
+        {
+            case GeneralNameKind.Rfc822Name:
+            case GeneralNameKind.DnsName:
+            case GeneralNameKind.Uri:
+                return new GeneralName(kind, content.ToArray(), DirectoryString.DecodeAscii(content, field), null);
+            case GeneralNameKind.IpAddress:
+                bool ok = constraintForm ? content.Length is 8 or 32 : content.Length is 4 or 16;
+                if (!ok)
+                    throw new X509FormatException(field, $"iPAddress of {content.Length} octets is invalid");
+                return new GeneralName(kind, content.ToArray(), null, null);
+            case GeneralNameKind.RegisteredId:
+                return new GeneralName(kind, content.ToArray(), DerReader.OidToString(DerReader.ValidateOid(content, field)), null);
+            case GeneralNameKind.DirectoryName:
+            {
+                DerReader inner = reader.Nested(content, field);
+                DistinguishedName dn = DistinguishedName.Read(ref inner, field);
+                inner.ExpectEnd(field);
+                return new GeneralName(kind, content.ToArray(), null, dn);
+            }
+            case GeneralNameKind.OtherName:
+            {
+                // OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY } (implicitly tagged [0]).
+                DerReader inner = reader.Nested(content, field);
+                string typeId = inner.ReadOidString(field + ".type-id");
+                DerReader value = inner.ReadExplicit(0, field + ".value");
+                value.ReadEncodedValue(field + ".value");
+                value.ExpectEnd(field + ".value");
+                inner.ExpectEnd(field);
+                return new GeneralName(kind, content.ToArray(), typeId, null);
+            }
+            default:
+                return new GeneralName(kind, content.ToArray(), null, null);
+        }
+    }
+
+    /// <summary>Reads GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName.</summary>
+    internal static GeneralName[] ReadSequence(ref DerReader reader, string field, bool constraintForm = false)
+    {
+        DerReader seq = reader.ReadSequence(field);
+        var names = new List<GeneralName>();
+        while (seq.HasData)
+        {
+            if (names.Count >= 1024)
+                throw new X509FormatException(field, "more than 1024 names");
+            names.Add(Read(ref seq, field, constraintForm));
+        }
+        if (names.Count == 0)
+            throw new X509FormatException(field, "GeneralNames must not be empty");
+        return names.ToArray();
+    }
+}

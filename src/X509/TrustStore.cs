@@ -1,0 +1,90 @@
+namespace TlsEngine.X509;
+
+/// <summary>
+/// A set of trust anchors (RFC 5280 §6.1.1 (d)), indexed by normalised subject name and by subjectKeyIdentifier.
+/// Immutable after construction and safe to share between threads.
+/// </summary>
+public sealed class TrustStore
+{
+    private readonly Certificate[] _anchors;
+    private readonly Dictionary<string, Certificate[]> _bySubject;
+    private readonly Dictionary<string, Certificate[]> _bySki;
+
+    /// <summary>Creates a store holding <paramref name="anchors"/>; exact duplicates are kept once.</summary>
+    public TrustStore(IEnumerable<Certificate> anchors)
+    {
+        ArgumentNullException.ThrowIfNull(anchors);
+        var unique = new List<Certificate>();
+        var subjects = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
+        var skis = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
+        foreach (Certificate c in anchors)
+        {
+            ArgumentNullException.ThrowIfNull(c);
+            if (subjects.TryGetValue(c.Subject.NormalizedKey, out List<Certificate>? sameSubject) && Contains(c, sameSubject))
+                continue;
+            unique.Add(c);
+            Add(subjects, c.Subject.NormalizedKey, c);
+            if (c.SubjectKeyIdentifierBytes is { } ski)
+                Add(skis, Convert.ToHexString(ski), c);
+        }
+        _anchors = unique.ToArray();
+        _bySubject = Freeze(subjects);
+        _bySki = Freeze(skis);
+    }
+
+    /// <summary>The anchors, in the order given.</summary>
+    public IReadOnlyList<Certificate> Anchors => _anchors;
+
+    /// <summary>Number of anchors.</summary>
+    public int Count => _anchors.Length;
+
+    /// <summary>Loads every certificate of a PEM bundle or DER file as an anchor.</summary>
+    public static TrustStore LoadFile(string path) => new(CertificateLoader.LoadFile(path));
+
+    /// <summary>Anchors whose subject matches <paramref name="name"/> under RFC 5280 §7.1 comparison.</summary>
+    public IReadOnlyList<Certificate> FindBySubject(DistinguishedName name) =>
+        _bySubject.TryGetValue(name.NormalizedKey, out Certificate[]? found) ? found : [];
+
+    /// <summary>Anchors whose subjectKeyIdentifier equals <paramref name="keyIdentifier"/>.</summary>
+    public IReadOnlyList<Certificate> FindByKeyIdentifier(ReadOnlySpan<byte> keyIdentifier) =>
+        _bySki.TryGetValue(Convert.ToHexString(keyIdentifier), out Certificate[]? found) ? found : [];
+
+    /// <summary>True if <paramref name="certificate"/> is byte-for-byte one of the anchors.</summary>
+    public bool ContainsExactly(Certificate certificate)
+    {
+        foreach (Certificate c in FindBySubject(certificate.Subject))
+        {
+            if (c.RawData.Span.SequenceEqual(certificate.RawData.Span))
+                return true;
+        }
+        return false;
+    }
+
+    internal Certificate[] SubjectCandidates(DistinguishedName name) =>
+        _bySubject.TryGetValue(name.NormalizedKey, out Certificate[]? found) ? found : [];
+
+    private static bool Contains(Certificate c, List<Certificate> list)
+    {
+        foreach (Certificate x in list)
+        {
+            if (x.RawData.Span.SequenceEqual(c.RawData.Span))
+                return true;
+        }
+        return false;
+    }
+
+    private static void Add(Dictionary<string, List<Certificate>> map, string key, Certificate c)
+    {
+        if (!map.TryGetValue(key, out List<Certificate>? list))
+            map[key] = list = [];
+        list.Add(c);
+    }
+
+    private static Dictionary<string, Certificate[]> Freeze(Dictionary<string, List<Certificate>> map)
+    {
+        var result = new Dictionary<string, Certificate[]>(map.Count, StringComparer.Ordinal);
+        foreach (KeyValuePair<string, List<Certificate>> kv in map)
+            result[kv.Key] = kv.Value.ToArray();
+        return result;
+    }
+}

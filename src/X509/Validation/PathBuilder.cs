@@ -1,0 +1,228 @@
+using TlsEngine.Crypto;
+
+namespace TlsEngine.X509;
+
+/// <summary>
+/// Depth-first search for a path from the end-entity certificate to a trust anchor (RFC 5280 §6 with the
+/// path-building approach of rustls-webpki): candidates are anchors, then presented intermediates, whose subject
+/// matches the child's issuer (those whose SKI equals the child's AKI first). A failed candidate does not end the
+/// search; the most specific error is kept. Running out of budget ends it.
+/// </summary>
+internal sealed class PathBuilder
+{
+    private const int LinearScanLimit = 16;
+
+    private readonly TrustStore _anchors;
+    private readonly Certificate[] _intermediates;
+    private readonly Dictionary<string, List<Certificate>>? _intermediatesBySubject;
+    private readonly ValidationOptions _options;
+    private readonly BudgetCounter _budget;
+    private readonly List<Certificate> _path = new(8);
+    private readonly Func<List<Certificate>, Certificate, CertificateError?>? _pathCheck;
+    private CertificateError? _best;
+
+    public PathBuilder(TrustStore anchors, Certificate[] intermediates, ValidationOptions options,
+        Func<List<Certificate>, Certificate, CertificateError?>? pathCheck)
+    {
+        _anchors = anchors;
+        _intermediates = intermediates;
+        _options = options;
+        _budget = new BudgetCounter(options.Budget);
+        _pathCheck = pathCheck;
+        if (intermediates.Length > LinearScanLimit)
+        {
+            _intermediatesBySubject = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
+            foreach (Certificate c in intermediates)
+            {
+                if (!_intermediatesBySubject.TryGetValue(c.Subject.NormalizedKey, out List<Certificate>? list))
+                    _intermediatesBySubject[c.Subject.NormalizedKey] = list = [];
+                list.Add(c);
+            }
+        }
+    }
+
+    /// <summary>The error to report when <see cref="Build"/> returns null.</summary>
+    public CertificateError Error => _best ?? new CertificateError(CertificateErrorCode.UnknownIssuer, 0, null, "no path was found");
+
+    /// <summary>Returns the path leaf → anchor, or null (see <see cref="Error"/>).</summary>
+    public List<Certificate>? Build(Certificate leaf)
+    {
+        _path.Clear();
+        _path.Add(leaf);
+        Certificate? anchor = Extend();
+        if (anchor is null)
+        {
+            if (_budget.Exhausted)
+            {
+                _best = new CertificateError(CertificateErrorCode.BudgetExhausted, 0, leaf,
+                    $"certificate '{leaf.Subject}': path building gave up after exhausting its budget of {_budget.ExhaustedWhat}");
+            }
+            return null;
+        }
+        var chain = new List<Certificate>(_path.Count + 1);
+        chain.AddRange(_path);
+        chain.Add(anchor);
+        return chain;
+    }
+
+    // Tries to complete the path whose last certificate is the child; returns the anchor on success.
+    private Certificate? Extend()
+    {
+        if (!_budget.TakeBuildCall())
+            return null;
+        int depth = _path.Count - 1;
+        Certificate child = _path[depth];
+        byte[]? aki = child.AuthorityKeyIdentifier?.KeyIdentifier?.ToArray();
+        bool anyCandidate = false;
+
+        // Trust anchors end the path. Two passes: SKI == child's AKI first, then the others.
+        Certificate[] anchors = _anchors.SubjectCandidates(child.Issuer);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            foreach (Certificate anchor in anchors)
+            {
+                if (!InPass(anchor, aki, pass))
+                    continue;
+                anyCandidate = true;
+                if (TryAnchor(child, depth, anchor))
+                    return anchor;
+                if (_budget.Exhausted)
+                    return null;
+            }
+        }
+
+        // Then presented intermediates, within the depth limit.
+        List<Certificate>? indexed = null;
+        if (_intermediatesBySubject is not null)
+            _intermediatesBySubject.TryGetValue(child.Issuer.NormalizedKey, out indexed);
+        ReadOnlySpan<Certificate> candidates = _intermediatesBySubject is null ? _intermediates
+            : indexed is null ? [] : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(indexed);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            foreach (Certificate candidate in candidates)
+            {
+                if (!InPass(candidate, aki, pass) || !candidate.Subject.Matches(child.Issuer) || InPath(candidate))
+                    continue;
+                anyCandidate = true;
+                if (depth >= _options.MaxDepth)
+                {
+                    Record(CertificateError.For(CertificateErrorCode.ChainTooLong, depth + 1, candidate,
+                        $"would be intermediate number {depth + 1}, more than the maximum of {_options.MaxDepth}"));
+                    continue;
+                }
+                if (!TryIntermediate(child, depth, candidate))
+                {
+                    if (_budget.Exhausted)
+                        return null;
+                    continue;
+                }
+                _path.Add(candidate);
+                Certificate? anchor = Extend();
+                if (anchor is not null)
+                    return anchor;
+                _path.RemoveAt(_path.Count - 1);
+                if (_budget.Exhausted)
+                    return null;
+            }
+        }
+
+        if (!anyCandidate)
+        {
+            Record(CertificateError.For(CertificateErrorCode.UnknownIssuer, depth, child,
+                $"issuer '{child.Issuer}' is neither a trust anchor nor a presented intermediate"));
+        }
+        return null;
+    }
+
+    private static bool InPass(Certificate candidate, byte[]? aki, int pass)
+    {
+        if (aki is null)
+            return pass == 0;
+        bool skiMatches = candidate.SubjectKeyIdentifierBytes is { } ski && ski.AsSpan().SequenceEqual(aki);
+        return skiMatches == (pass == 0);
+    }
+
+    // Loop check: the same subject and public key may not appear twice in one path.
+    private bool InPath(Certificate candidate)
+    {
+        foreach (Certificate c in _path)
+        {
+            if (ReferenceEquals(c, candidate) ||
+                (c.Subject.Matches(candidate.Subject) && c.SubjectPublicKeyInfo.Span.SequenceEqual(candidate.SubjectPublicKeyInfo.Span)))
+                return true;
+        }
+        return false;
+    }
+
+    private bool TryAnchor(Certificate child, int depth, Certificate anchor)
+    {
+        // RFC 5280 §6.1: the anchor is an input; its signature and validity are not checked, its constraints are.
+        CertificateError? error = CertificateChecks.Issuer(anchor, depth + 1, isAnchor: true)
+            ?? CertificateChecks.UnknownCritical(anchor, depth + 1)
+            ?? CertificateChecks.PathLength(anchor, depth + 1, _path);
+        if (error is not null)
+        {
+            Record(error);
+            return false;
+        }
+        if (!VerifySignature(child, depth, anchor))
+            return false;
+        if (_pathCheck?.Invoke(_path, anchor) is { } pathError)
+        {
+            Record(pathError);
+            return false;
+        }
+        return true;
+    }
+
+    private bool TryIntermediate(Certificate child, int depth, Certificate candidate)
+    {
+        CertificateError? error = CertificateChecks.Intrinsic(candidate, depth + 1, _options.Time)
+            ?? CertificateChecks.Issuer(candidate, depth + 1, isAnchor: false)
+            ?? CertificateChecks.PathLength(candidate, depth + 1, _path);
+        if (error is not null)
+        {
+            Record(error);
+            return false;
+        }
+        return VerifySignature(child, depth, candidate);
+    }
+
+    private bool VerifySignature(Certificate child, int depth, Certificate issuer)
+    {
+        if (child.SignatureAlgorithm is not { } algorithm)
+        {
+            Record(CertificateError.For(CertificateErrorCode.UnsupportedAlgorithm, depth, child,
+                child.SignatureAlgorithmProblem ?? "unsupported signature algorithm"));
+            return false;
+        }
+        if (!issuer.TryGetPublicKey(out PublicKey? key, out string? keyError))
+        {
+            Record(CertificateError.For(CertificateErrorCode.UnsupportedAlgorithm, depth + 1, issuer, keyError));
+            return false;
+        }
+        if (!_budget.TakeSignature())
+            return false;
+        bool ok;
+        try
+        {
+            ok = key.Verify(algorithm, child.TbsCertificate.Span, child.Signature.Span);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ok = false;
+        }
+        if (!ok)
+        {
+            Record(CertificateError.For(CertificateErrorCode.BadSignature, depth, child,
+                $"{algorithm} signature does not verify with the public key of '{issuer.Subject}'"));
+        }
+        return ok;
+    }
+
+    private void Record(CertificateError error)
+    {
+        if (_best is null || error.Rank > _best.Rank)
+            _best = error;
+    }
+}

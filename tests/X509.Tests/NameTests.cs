@@ -1,0 +1,146 @@
+using System.Formats.Asn1;
+using System.Net;
+
+namespace TlsEngine.X509.Tests;
+
+public class NameTests
+{
+    [Theory]
+    [InlineData("example.com", "example.com", true)]
+    [InlineData("Example.COM", "example.com", true)]
+    [InlineData("example.com", "EXAMPLE.com.", true)]          // absolute reference name
+    [InlineData("example.com", "www.example.com", false)]
+    [InlineData("www.example.com", "example.com", false)]
+    [InlineData("*.example.com", "foo.example.com", true)]
+    [InlineData("*.example.com", "FOO.Example.Com", true)]
+    [InlineData("*.example.com", "example.com", false)]         // wildcard needs a label
+    [InlineData("*.example.com", "a.b.example.com", false)]     // one label only
+    [InlineData("*.example.com", ".example.com", false)]
+    [InlineData("*.com", "example.com", false)]                 // public-suffix-like single label
+    [InlineData("*", "example", false)]
+    [InlineData("f*.example.com", "foo.example.com", false)]    // partial wildcard
+    [InlineData("*oo.example.com", "foo.example.com", false)]
+    [InlineData("foo.*.example.com", "foo.bar.example.com", false)]
+    [InlineData("*.*.example.com", "a.b.example.com", false)]
+    [InlineData("xn--bcher-kva.example", "xn--bcher-kva.example", true)]
+    [InlineData("*.example.com", "xn--bcher-kva.example.com", true)]
+    [InlineData("foo_bar.example.com", "foo_bar.example.com", false)] // not a host name
+    [InlineData("-foo.example.com", "-foo.example.com", false)]
+    [InlineData("example.com", "", false)]
+    [InlineData("", "example.com", false)]
+    [InlineData("exa mple.com", "exa mple.com", false)]
+    [InlineData("example..com", "example..com", false)]
+    public void DnsWildcardRules(string presented, string reference, bool expected) =>
+        Assert.Equal(expected, NameMatching.MatchesDnsName(presented, reference));
+
+    [Theory]
+    [InlineData("spiffe://example.org", true)]
+    [InlineData("spiffe://example.org/service/a-b_c.d", true)]
+    [InlineData("SPIFFE://example.org/x", true)]
+    [InlineData("spiffe://Example.org/x", false)]
+    [InlineData("spiffe:///x", false)]
+    [InlineData("spiffe://example.org/", false)]
+    [InlineData("spiffe://example.org//x", false)]
+    [InlineData("spiffe://example.org/./x", false)]
+    [InlineData("spiffe://example.org/../x", false)]
+    [InlineData("spiffe://example.org/x?q=1", false)]
+    [InlineData("spiffe://example.org/x#f", false)]
+    [InlineData("spiffe://example.org/%41", false)]
+    [InlineData("spiffe://user@example.org/x", false)]
+    [InlineData("spiffe://example.org:443/x", false)]
+    [InlineData("https://example.org/x", false)]
+    [InlineData("spiffe://[::1]/x", false)]
+    public void SpiffeIdSyntax(string uri, bool valid) => Assert.Equal(valid, SpiffeIdentity.IsValid(uri));
+
+    [Fact]
+    public void SpiffeIdNeedsExactlyOneUriSan()
+    {
+        TestCert root = TestPki.Root();
+        TestCert one = TestPki.Leaf(root, edit: s => new CertSpec { Uris = ["spiffe://example.org/web"], DnsNames = ["a.example"] });
+        TestCert two = TestPki.Leaf(root, edit: s => new CertSpec { Uris = ["spiffe://example.org/web", "spiffe://example.org/db"] });
+        TestCert other = TestPki.Leaf(root, edit: s => new CertSpec { Uris = ["https://example.org/web"] });
+        TestCert invalid = TestPki.Leaf(root, edit: s => new CertSpec { Uris = ["spiffe://example.org/web/"] });
+        Assert.Equal("spiffe://example.org/web", one.Parsed.SpiffeId);
+        Assert.Null(two.Parsed.SpiffeId);
+        Assert.Null(other.Parsed.SpiffeId);
+        Assert.Null(invalid.Parsed.SpiffeId);
+        Assert.Null(root.Parsed.SpiffeId);
+    }
+
+    private static byte[] Name(params (string Oid, UniversalTagNumber Type, string Value)[][] rdns)
+    {
+        var w = new AsnWriter(AsnEncodingRules.DER);
+        using (w.PushSequence())
+        {
+            foreach (var rdn in rdns)
+            {
+                using (w.PushSetOf())
+                {
+                    foreach (var (oid, type, value) in rdn)
+                    {
+                        using (w.PushSequence())
+                        {
+                            w.WriteObjectIdentifier(oid);
+                            w.WriteCharacterString(type, value);
+                        }
+                    }
+                }
+            }
+        }
+        return w.Encode();
+    }
+
+    [Fact]
+    public void NormalizedComparisonFoldsCaseWhitespaceAndStringType()
+    {
+        var a = DistinguishedName.Parse(Name([("2.5.4.6", UniversalTagNumber.PrintableString, "US")], [("2.5.4.10", UniversalTagNumber.PrintableString, "  Example   Org ")]));
+        var b = DistinguishedName.Parse(Name([("2.5.4.6", UniversalTagNumber.UTF8String, "us")], [("2.5.4.10", UniversalTagNumber.UTF8String, "example org")]));
+        var c = DistinguishedName.Parse(Name([("2.5.4.6", UniversalTagNumber.UTF8String, "us")], [("2.5.4.10", UniversalTagNumber.UTF8String, "example org2")]));
+        var d = DistinguishedName.Parse(Name([("2.5.4.10", UniversalTagNumber.UTF8String, "example org")], [("2.5.4.6", UniversalTagNumber.UTF8String, "us")]));
+        Assert.True(a.Matches(b));
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.False(a.ExactlyEquals(b));
+        Assert.True(a.ExactlyEquals(DistinguishedName.Parse(a.RawData.ToArray())));
+        Assert.False(a.Matches(c));
+        Assert.False(b.Matches(d)); // RDN order matters
+    }
+
+    [Fact]
+    public void ToStringIsRfc4514StyleWithEscaping()
+    {
+        var dn = DistinguishedName.Parse(Name(
+            [("2.5.4.6", UniversalTagNumber.PrintableString, "US")],
+            [("2.5.4.10", UniversalTagNumber.UTF8String, "Acme, Inc.")],
+            [("2.5.4.11", UniversalTagNumber.UTF8String, "#ops "), ("2.5.4.3", UniversalTagNumber.UTF8String, "host")],
+            [("1.2.3.4", UniversalTagNumber.UTF8String, "x+y")]));
+        Assert.Equal(@"1.2.3.4=x\+y, CN=host+OU=\#ops\ , O=Acme\, Inc., C=US", dn.ToString());
+        Assert.Equal(4, dn.RelativeNames.Count);
+        Assert.Equal("host", dn.CommonName);
+    }
+
+    [Fact]
+    public void RejectsEmptyRdnAndUnsortedSet()
+    {
+        Assert.Throws<X509FormatException>(() => DistinguishedName.Parse(Convert.FromHexString("30023100")));
+        byte[] atvB = Name([("2.5.4.3", UniversalTagNumber.UTF8String, "b")])[4..];
+        byte[] atvA = Name([("2.5.4.3", UniversalTagNumber.UTF8String, "a")])[4..];
+        byte[] set = [0x31, (byte)(atvA.Length * 2), .. atvB, .. atvA];
+        byte[] name = [0x30, (byte)set.Length, .. set];
+        Assert.Throws<X509FormatException>(() => DistinguishedName.Parse(name));
+        byte[] sortedSet = [0x31, (byte)(atvA.Length * 2), .. atvA, .. atvB];
+        Assert.Equal("CN=a+CN=b", DistinguishedName.Parse([0x30, (byte)sortedSet.Length, .. sortedSet]).ToString());
+    }
+
+    [Fact]
+    public void IpAddressMatchingIsByteExact()
+    {
+        TestCert root = TestPki.Root();
+        TestCert leaf = TestPki.Leaf(root, edit: s => new CertSpec { IpAddresses = [IPAddress.Parse("192.0.2.1"), IPAddress.Parse("2001:db8::1")] });
+        Assert.True(NameMatching.MatchesIpAddress(leaf.Parsed, IPAddress.Parse("192.0.2.1")));
+        Assert.True(NameMatching.MatchesIpAddress(leaf.Parsed, IPAddress.Parse("2001:0db8:0:0::1")));
+        Assert.False(NameMatching.MatchesIpAddress(leaf.Parsed, IPAddress.Parse("192.0.2.2")));
+        Assert.False(NameMatching.MatchesIpAddress(leaf.Parsed, IPAddress.Parse("::ffff:192.0.2.1")));
+        Assert.False(NameMatching.MatchesIpAddress(leaf.Parsed, IPAddress.Parse("2001:db8::2")));
+    }
+}

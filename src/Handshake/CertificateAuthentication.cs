@@ -92,19 +92,18 @@ internal static class CertificateAuthentication
                 throw new TlsAlertException(AlertDescription.BadCertificate, $"certificate {i} of the peer's chain is malformed: {e.Message}");
             }
         }
+        System.Net.IPAddress? ip = null;
+        string? dns = null;
+        if (expectedName is not null && !System.Net.IPAddress.TryParse(expectedName, out ip))
+            dns = expectedName;
         var validationOptions = new ValidationOptions
         {
             Time = options.TimeProvider.GetUtcNow(),
             Purpose = peerIsServer ? KeyPurpose.ServerAuth : KeyPurpose.ClientAuth,
             MaxDepth = Math.Max(options.Limits.MaxCertificateChainLength, 2),
+            DnsName = dns,
+            IpAddress = ip,
         };
-        if (expectedName is not null)
-        {
-            if (System.Net.IPAddress.TryParse(expectedName, out var ip))
-                validationOptions.IpAddress = ip;
-            else
-                validationOptions.DnsName = expectedName;
-        }
         var result = new ChainValidator(options.TrustAnchors!).Validate(presented, validationOptions);
         if (!result.IsValid)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using TlsEngine.Crypto;
 using TlsEngine.Record;
 
 namespace TlsEngine;

@@ -3,6 +3,7 @@ using TlsEngine.Extensions;
 using TlsEngine.KeySchedule;
 using TlsEngine.Messages;
 using TlsEngine.Record;
+using TlsEngine.X509;
 
 namespace TlsEngine.Client;
 

@@ -75,6 +75,11 @@ public sealed class Loopback : IDisposable
             pending.RemoveRange(0, consumed);
             if (toServer) ServerStatus |= status; else ClientStatus |= status;
         }
+        catch (TlsAlertException)
+        {
+            pending.Clear(); // the failed side reads nothing more
+            throw;
+        }
         finally
         {
             Queue(fromServer: toServer, transmit.WrittenSpan);

@@ -128,6 +128,9 @@ public sealed class Certificate
     /// <summary>nameConstraints (§4.2.1.10), or null when absent.</summary>
     public NameConstraints? NameConstraints => _extensions.NameConstraints;
 
+    /// <summary>The policy extensions (certificatePolicies, policyMappings, policyConstraints, inhibitAnyPolicy).</summary>
+    public PolicyExtensions PolicyExtensions => _extensions.Policies;
+
     /// <summary>True if a critical extension is present that this library does not process (§4.2).</summary>
     public bool HasUnknownCriticalExtension => _extensions.HasUnknownCritical;
 

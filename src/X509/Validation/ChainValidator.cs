@@ -42,7 +42,7 @@ public sealed class ChainValidator
         }
         else
         {
-            var builder = new PathBuilder(TrustStore, Intermediates(presented, leaf), options, pathCheck: null);
+            var builder = new PathBuilder(TrustStore, Intermediates(presented, leaf), options);
             List<Certificate>? built = builder.Build(leaf);
             if (built is null)
                 return ValidationResult.Failure(builder.Error);

@@ -99,7 +99,6 @@ internal static class NameConstraintChecker
     private static CertificateError? CheckName(Certificate cert, int depth, GeneralNameKind kind, string? text, DistinguishedName? dn,
         NameConstraints constraints, Certificate ca, BudgetCounter budget)
     {
-        string shown = dn is not null ? "DirName:" + dn : "email:" + text;
         bool hasPermitted = false;
         bool permitted = false;
         foreach (GeneralName c in constraints.Excluded)
@@ -108,7 +107,7 @@ internal static class NameConstraintChecker
                 continue;
             Outcome o = dn is not null ? CompareDirectory(dn, c, budget) : CompareEmail(text!, c.Text!, budget);
             if (o != Outcome.NoMatch || budget.Exhausted)
-                return Fail(cert, depth, shown, c, ca, o, excluded: true, budget);
+                return Fail(cert, depth, Shown(dn, text), c, ca, o, excluded: true, budget);
         }
         foreach (GeneralName c in constraints.Permitted)
         {
@@ -117,15 +116,17 @@ internal static class NameConstraintChecker
             hasPermitted = true;
             Outcome o = dn is not null ? CompareDirectory(dn, c, budget) : CompareEmail(text!, c.Text!, budget);
             if (o == Outcome.Invalid || budget.Exhausted)
-                return Fail(cert, depth, shown, c, ca, o, excluded: false, budget);
+                return Fail(cert, depth, Shown(dn, text), c, ca, o, excluded: false, budget);
             if (o == Outcome.Match)
             {
                 permitted = true;
                 break;
             }
         }
-        return hasPermitted && !permitted ? NotPermitted(cert, depth, shown, ca) : null;
+        return hasPermitted && !permitted ? NotPermitted(cert, depth, Shown(dn, text), ca) : null;
     }
+
+    private static string Shown(DistinguishedName? dn, string? text) => dn is not null ? "DirName:" + dn : "email:" + text;
 
     private static Outcome Compare(GeneralName name, GeneralName constraint, bool excluded, BudgetCounter budget)
     {

@@ -69,7 +69,7 @@ internal sealed class PathBuilder
             return null;
         int depth = _path.Count - 1;
         Certificate child = _path[depth];
-        byte[]? aki = child.AuthorityKeyIdentifier?.KeyIdentifier?.ToArray();
+        ReadOnlyMemory<byte>? aki = child.AuthorityKeyIdentifier?.KeyIdentifier;
         bool anyCandidate = false;
 
         // Trust anchors end the path. Two passes: SKI == child's AKI first, then the others.
@@ -131,11 +131,11 @@ internal sealed class PathBuilder
         return null;
     }
 
-    private static bool InPass(Certificate candidate, byte[]? aki, int pass)
+    private static bool InPass(Certificate candidate, ReadOnlyMemory<byte>? aki, int pass)
     {
-        if (aki is null)
+        if (aki is not { } keyId)
             return pass == 0;
-        bool skiMatches = candidate.SubjectKeyIdentifierBytes is { } ski && ski.AsSpan().SequenceEqual(aki);
+        bool skiMatches = candidate.SubjectKeyIdentifierBytes is { } ski && ski.AsSpan().SequenceEqual(keyId.Span);
         return skiMatches == (pass == 0);
     }
 

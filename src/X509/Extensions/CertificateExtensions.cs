@@ -19,6 +19,7 @@ internal sealed class CertificateExtensions
     public byte[]? SubjectKeyIdentifier { get; private set; }
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier { get; private set; }
     public NameConstraints? NameConstraints { get; private set; }
+    public PolicyExtensions Policies { get; private set; } = PolicyExtensions.None;
     public bool HasUnknownCritical { get; private set; }
     public string? FirstUnknownCriticalOid { get; private set; }
 
@@ -98,7 +99,11 @@ internal sealed class CertificateExtensions
         else if (Oids.Is(oid, Oids.NameConstraints))
         {
             NameConstraints = NameConstraints.Parse(value);
-            MarkUnprocessed(extension);
+        }
+        else if (Oids.Is(oid, Oids.CertificatePolicies) || Oids.Is(oid, Oids.PolicyMappings)
+            || Oids.Is(oid, Oids.PolicyConstraints) || Oids.Is(oid, Oids.InhibitAnyPolicy))
+        {
+            Policies = PolicyExtensions.Apply(Policies, extension, value);
         }
         else if (Oids.Is(oid, Oids.AuthorityInfoAccess))
         {

@@ -103,6 +103,7 @@ internal static class CertificateAuthentication
             MaxDepth = Math.Max(options.Limits.MaxCertificateChainLength, 2),
             DnsName = dns,
             IpAddress = ip,
+            Budget = options.Limits.PathValidationBudget,
         };
         var result = new ChainValidator(options.TrustAnchors!).Validate(presented, validationOptions);
         if (!result.IsValid)

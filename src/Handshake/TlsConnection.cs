@@ -87,6 +87,7 @@ public sealed partial class TlsConnection : IDisposable
         if (State != TlsConnectionState.New)
             throw new InvalidOperationException("the connection has already started");
         State = TlsConnectionState.Handshaking;
+        _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         Run(transmit, () => _machine.Start());
     }
 
@@ -102,6 +103,7 @@ public sealed partial class TlsConnection : IDisposable
         {
             if (!IsServer) throw new InvalidOperationException("call Start before Process on a client");
             State = TlsConnectionState.Handshaking;
+            _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         }
         ThrowIfFailed();
         var status = TlsStatus.None;
@@ -226,7 +228,10 @@ public sealed partial class TlsConnection : IDisposable
     {
         State = LocalClosed ? TlsConnectionState.Closing : TlsConnectionState.Established;
         _handshakeJustCompleted = true;
+        TlsMetrics.HandshakeCompleted(IsServer, _startTimestamp, PeerIdentity, _options.TimeProvider.GetUtcNow());
     }
+
+    private long _startTimestamp;
 
     internal IBufferWriter<byte> Transmit => _transmit ?? throw new InvalidOperationException("no transmit buffer during this call");
 
@@ -265,6 +270,7 @@ public sealed partial class TlsConnection : IDisposable
     {
         if (State == TlsConnectionState.Failed) return;
         Failure = e;
+        TlsMetrics.Failed(IsServer, e);
         if (!e.ReceivedFromPeer)
         {
             try

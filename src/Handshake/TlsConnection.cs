@@ -88,7 +88,7 @@ public sealed partial class TlsConnection : IDisposable
             throw new InvalidOperationException("the connection has already started");
         State = TlsConnectionState.Handshaking;
         _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
-        Run(transmit, () => _machine.Start());
+        Run(transmit, Operation.Start, default, null, out _);
     }
 
     /// <summary>
@@ -106,10 +106,7 @@ public sealed partial class TlsConnection : IDisposable
             _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         }
         ThrowIfFailed();
-        var status = TlsStatus.None;
-        long used = 0;
-        var data = input;
-        Run(transmit, () => status = ProcessRecords(data, plaintext, out used));
+        var status = Run(transmit, Operation.Records, input, plaintext, out long used);
         consumed = input.GetPosition(used);
         if (_wroteTransmit) status |= TlsStatus.Transmit;
         return status;
@@ -149,6 +146,10 @@ public sealed partial class TlsConnection : IDisposable
             }
             while (!plaintext.IsEmpty);
         }
+        catch (Exception e) when (e is not InvalidOperationException and not ObjectDisposedException)
+        {
+            throw Failed(e, transmit);
+        }
         finally
         {
             _transmit = null;
@@ -161,7 +162,7 @@ public sealed partial class TlsConnection : IDisposable
         ThrowIfFailed();
         if (!IsHandshakeComplete || LocalClosed)
             throw new InvalidOperationException("KeyUpdate needs an established connection that has not sent close_notify");
-        Run(transmit, () => _machine.SendKeyUpdate(requestPeer));
+        Run(transmit, requestPeer ? Operation.KeyUpdateRequestingPeer : Operation.KeyUpdate, default, null, out _);
     }
 
     /// <summary>Sends close_notify (RFC 8446 §6.1): this side will write nothing more. Idempotent.</summary>
@@ -237,33 +238,66 @@ public sealed partial class TlsConnection : IDisposable
 
     // ---- error handling ------------------------------------------------------------------------------------------
 
-    private void Run(IBufferWriter<byte> transmit, Action action)
+    private enum Operation
+    {
+        Start,
+        Records,
+        KeyUpdate,
+        KeyUpdateRequestingPeer,
+    }
+
+    /// <summary>
+    /// Runs one operation with the engine's error contract: a TLS failure writes its alert to <paramref name="transmit"/>
+    /// and fails the connection; any other exception (a bug) becomes internal_error. Written without closures so the
+    /// record path does not allocate.
+    /// </summary>
+    private TlsStatus Run(IBufferWriter<byte> transmit, Operation operation, in ReadOnlySequence<byte> input, IBufferWriter<byte>? plaintext, out long consumed)
     {
         _transmit = transmit;
         _wroteTransmit = false;
+        consumed = 0;
         try
         {
-            action();
+            var status = TlsStatus.None;
+            switch (operation)
+            {
+                case Operation.Start:
+                    _machine.Start();
+                    break;
+                case Operation.Records:
+                    status = ProcessRecords(input, plaintext!, out consumed);
+                    break;
+                default:
+                    _machine.SendKeyUpdate(operation == Operation.KeyUpdateRequestingPeer);
+                    break;
+            }
             FlushHandshake();
-        }
-        catch (TlsAlertException e)
-        {
-            Fail(e, transmit);
-            throw;
+            return status;
         }
         catch (Exception e) when (e is not InvalidOperationException and not ObjectDisposedException)
         {
-            // Defence in depth: a bug must still surface as a TLS error, never as another exception type.
-            var alert = e is SigningException
-                ? TlsAlert.InternalError($"signing failed: {e.Message}", e)
-                : TlsAlert.InternalError($"unexpected {e.GetType().Name}: {e.Message}", e);
-            Fail(alert, transmit);
-            throw alert;
+            throw Failed(e, transmit);
         }
         finally
         {
             _transmit = null;
         }
+    }
+
+    /// <summary>
+    /// Fails the connection and returns the exception to throw: the TLS alert itself, or, for any other exception
+    /// (a bug or a signing device error), internal_error — no other exception type escapes the engine.
+    /// </summary>
+    private TlsAlertException Failed(Exception e, IBufferWriter<byte> transmit)
+    {
+        var alert = e switch
+        {
+            TlsAlertException tls => tls,
+            SigningException => TlsAlert.InternalError($"signing failed: {e.Message}", e),
+            _ => TlsAlert.InternalError($"unexpected {e.GetType().Name}: {e.Message}", e),
+        };
+        Fail(alert, transmit);
+        return alert;
     }
 
     private void Fail(TlsAlertException e, IBufferWriter<byte> transmit)

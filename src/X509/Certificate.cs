@@ -132,7 +132,7 @@ public sealed class Certificate
     public IReadOnlyList<DistinguishedName> DirectoryNames { get; }
 
     /// <summary>subjectKeyIdentifier (§4.2.1.2), or null when absent.</summary>
-    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier is { } ski ? ski : null;
+    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier is { } ski ? new ReadOnlyMemory<byte>(ski) : (ReadOnlyMemory<byte>?)null;
 
     /// <summary>authorityKeyIdentifier (§4.2.1.1), or null when absent.</summary>
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier => _extensions.AuthorityKeyIdentifier;

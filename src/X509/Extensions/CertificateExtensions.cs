@@ -87,6 +87,8 @@ internal sealed class CertificateExtensions
         }
         else if (Oids.Is(oid, Oids.SubjectKeyIdentifier))
         {
+            // §4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
+            RejectCritical(extension, "subjectKeyIdentifier", "§4.2.1.2");
             // SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (§4.2.1.2)
             var r = new DerReader(value);
             SubjectKeyIdentifier = r.ReadOctetString("subjectKeyIdentifier").ToArray();
@@ -94,6 +96,8 @@ internal sealed class CertificateExtensions
         }
         else if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
         {
+            // §4.2.1.1: "Conforming CAs MUST mark this extension as non-critical."
+            RejectCritical(extension, "authorityKeyIdentifier", "§4.2.1.1");
             AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value);
         }
         else if (Oids.Is(oid, Oids.NameConstraints))
@@ -119,6 +123,12 @@ internal sealed class CertificateExtensions
         {
             MarkUnprocessed(extension);
         }
+    }
+
+    private static void RejectCritical(X509Extension extension, string field, string section)
+    {
+        if (extension.Critical)
+            throw new X509FormatException(field, $"must not be marked critical (RFC 5280 {section})");
     }
 
     private void MarkUnprocessed(X509Extension extension)

@@ -142,6 +142,20 @@ internal abstract class HandshakeMachine : IDisposable
         log($"{label} {Convert.ToHexStringLower(ClientRandom)} {Convert.ToHexStringLower(secret)}");
     }
 
+    /// <summary>The peer's chain, validated when its Certificate arrived; authorized once CertificateVerify proves possession.</summary>
+    protected PeerIdentity? PendingPeer;
+
+    /// <summary>
+    /// The peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript up to its Certificate; then the application's
+    /// authorization callback sees the identity that proved possession of its key.
+    /// </summary>
+    protected void ReceiveCertificateVerify(byte[] message, ReadOnlySpan<byte> body)
+    {
+        PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, PendingPeer!.Certificate, Options.SignatureSchemes, peerIsServer: !IsServer, Transcript.CurrentHash());
+        Transcript.Add(message);
+        PeerIdentity = CertificateAuthentication.Authorize(PendingPeer, Options);
+    }
+
     // ---- after the handshake (RFC 8446 §4.6) ---------------------------------------------------------------------
 
     protected virtual void HandlePostHandshake(HandshakeType type, ReadOnlySpan<byte> body)

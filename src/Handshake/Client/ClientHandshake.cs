@@ -20,8 +20,6 @@ internal sealed class ClientHandshake : HandshakeMachine
     private State _state = State.Start;
     private ClientHelloBuilder? _hello;
     private CertificateRequest? _certificateRequest;
-    private Certificate? _serverLeaf;
-    private PeerIdentity? _serverIdentity;
     private CipherSuite? _retrySuite;
     private int _ticketsReceived;
 
@@ -73,10 +71,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 _state = State.WaitCertificateVerify;
                 break;
             case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
-                PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, _serverLeaf!, Options.SignatureSchemes, peerIsServer: true, Transcript.CurrentHash());
-                Transcript.Add(message);
-                // Proof of possession done: now the application may authorize the server.
-                PeerIdentity = CertificateAuthentication.Authorize(_serverIdentity!, Options);
+                ReceiveCertificateVerify(message, body);
                 _state = State.WaitFinished;
                 break;
             case (State.WaitFinished, HandshakeType.Finished):
@@ -237,8 +232,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         foreach (var e in msg.Entries)
             e.Extensions.RequireOffered(_hello!.Extensions, "Certificate entry");
         string? expected = _options.SkipServerNameCheck ? null : _options.ServerName;
-        _serverIdentity = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
-        _serverLeaf = _serverIdentity.Certificate;
+        PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
     }
 
     private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)

@@ -21,8 +21,6 @@ internal sealed class ServerHandshake : HandshakeMachine
     private ClientHelloNegotiation? _first;
     private byte[]? _cookie;
     private bool _sentChangeCipherSpec;
-    private Certificate? _clientLeaf;
-    private PeerIdentity? _clientIdentity;
     private ExtensionList _certificateRequestExtensions = new([]);
 
     public ServerHandshake(TlsConnection connection, TlsServerOptions options) : base(connection, options) => _options = options;
@@ -49,9 +47,7 @@ internal sealed class ServerHandshake : HandshakeMachine
                 HandleCertificate(message, body);
                 break;
             case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
-                PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, _clientLeaf!, Options.SignatureSchemes, peerIsServer: false, Transcript.CurrentHash());
-                Transcript.Add(message);
-                PeerIdentity = CertificateAuthentication.Authorize(_clientIdentity!, Options);
+                ReceiveCertificateVerify(message, body);
                 _state = State.WaitFinished;
                 break;
             case (State.WaitFinished, HandshakeType.Finished):
@@ -247,8 +243,7 @@ internal sealed class ServerHandshake : HandshakeMachine
             _state = State.WaitFinished;
             return;
         }
-        _clientIdentity = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
-        _clientLeaf = _clientIdentity.Certificate;
+        PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
         Transcript.Add(message);
         _state = State.WaitCertificateVerify;
     }

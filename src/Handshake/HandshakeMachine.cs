@@ -38,6 +38,7 @@ internal abstract class HandshakeMachine : IDisposable
     public string? ApplicationProtocol { get; protected set; }
     public string? ServerName { get; protected set; }
     public bool HelloRetried { get; protected set; }
+    public bool Resumed { get; protected set; }
     public PeerIdentity? PeerIdentity { get; protected set; }
     public bool IsComplete { get; private set; }
 
@@ -90,6 +91,9 @@ internal abstract class HandshakeMachine : IDisposable
         LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ClientHandshakeSecret);
         LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", ServerHandshakeSecret);
     }
+
+    /// <summary>resumption_master_secret over the transcript through the client Finished (RFC 8446 §7.1).</summary>
+    protected byte[] DeriveResumptionMasterSecret() => Keys!.Derive("res master"u8, Transcript.CurrentHash());
 
     /// <summary>After the server Finished: Master Secret and the first application traffic secrets.</summary>
     protected void DeriveApplicationSecrets()

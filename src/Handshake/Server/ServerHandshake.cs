@@ -22,6 +22,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     private byte[]? _cookie;
     private bool _sentChangeCipherSpec;
     private ExtensionList _certificateRequestExtensions = new([]);
+    private AcceptedPsk? _psk;
 
     public ServerHandshake(TlsConnection connection, TlsServerOptions options) : base(connection, options) => _options = options;
 
@@ -51,11 +52,7 @@ internal sealed class ServerHandshake : HandshakeMachine
                 _state = State.WaitFinished;
                 break;
             case (State.WaitFinished, HandshakeType.Finished):
-                VerifyFinished(body, ClientHandshakeSecret);
-                Transcript.Add(message);
-                InstallApplicationReadKeys();
-                _state = State.Connected;
-                CompleteHandshake();
+                HandleFinished(message, body);
                 break;
             default:
                 throw Unexpected(type, _state switch
@@ -86,6 +83,9 @@ internal sealed class ServerHandshake : HandshakeMachine
             SendHelloRetryRequest(hello, message, n);
             return;
         }
+        // A ticket may replace certificate authentication once the group is settled (RFC 8446 §4.2.11).
+        Transcript.SetHash(CipherSuites.Hash(n.Suite));
+        _psk = ServerResumption.TryAccept(hello, message, n.Suite, _options, Transcript);
         if (n.OffersEarlyData)
             Connection.SkipEarlyData(untilClientHello: false);
         else
@@ -153,23 +153,26 @@ internal sealed class ServerHandshake : HandshakeMachine
             }
             var random = new byte[32];
             Options.Provider.FillRandom(random);
+            var extensions = new List<Extension>
+            {
+                new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
+                new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
+            };
+            if (_psk is not null)
+                extensions.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeServerHello(_psk.Index)));
             var sh = new ServerHello
             {
                 Random = random,
                 LegacySessionIdEcho = hello.LegacySessionId,
                 CipherSuite = n.Suite,
-                Extensions = new ExtensionList(
-                [
-                    new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
-                    new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
-                ]),
+                Extensions = new ExtensionList(extensions),
             };
             Transcript.SetHash(CipherSuites.Hash(n.Suite));
             Transcript.Add(message);
             sh.Write(Writer);
             SendWritten();
         }
-        Keys = new TlsKeySchedule(n.Suite);
+        Keys = new TlsKeySchedule(n.Suite, _psk is null ? default : _psk.Psk);
         DeriveHandshakeSecrets(shared);
         Connection.FlushHandshake();
         SendChangeCipherSpecIfCompatible(hello);
@@ -177,6 +180,18 @@ internal sealed class ServerHandshake : HandshakeMachine
         Connection.InstallReadKeys(Keys.CreateProtection(ClientHandshakeSecret), application: false);
 
         SendEncryptedExtensions(n);
+        if (_psk is not null)
+        {
+            // Resumption: the ticket authenticates both sides; no CertificateRequest, Certificate or
+            // CertificateVerify (RFC 8446 §2.2, §4.3.2).
+            Resumed = true;
+            PeerIdentity = _psk.ClientIdentity;
+            SendFinished(ServerHandshakeSecret);
+            DeriveApplicationSecrets();
+            InstallApplicationWriteKeys();
+            _state = State.WaitFinished;
+            return;
+        }
         if (_options.ClientAuthentication != ClientAuthenticationMode.None)
             SendCertificateRequest();
         CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, []);
@@ -246,6 +261,21 @@ internal sealed class ServerHandshake : HandshakeMachine
         PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
         Transcript.Add(message);
         _state = State.WaitCertificateVerify;
+    }
+
+    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    {
+        VerifyFinished(body, ClientHandshakeSecret);
+        Transcript.Add(message);
+        InstallApplicationReadKeys();
+        _state = State.Connected;
+        var resumptionMaster = _options.SessionTicketKeys is null ? null : DeriveResumptionMasterSecret();
+        CompleteHandshake();
+        if (resumptionMaster is null) return;
+        // New tickets after every handshake, resumed ones included (RFC 8446 §4.6.1).
+        foreach (var ticket in ServerResumption.IssueTickets(_options, Keys!, resumptionMaster, Suite!.Value, PeerIdentity, ApplicationProtocol))
+            Connection.QueueHandshake(ticket);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(resumptionMaster);
     }
 
     protected override void HandlePostHandshake(HandshakeType type, ReadOnlySpan<byte> body)

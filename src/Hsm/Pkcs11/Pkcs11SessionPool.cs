@@ -89,6 +89,14 @@ internal sealed class Pkcs11SessionPool
         return pooled;
     }
 
+    /// <summary>Opens a session without logging in (public objects only unless the token is logged in already).</summary>
+    public PooledSession OpenPublic()
+    {
+        var session = _slot.OpenSession(SessionType.ReadOnly);
+        Interlocked.Increment(ref _sessionsOpened);
+        return new PooledSession(session, Generation);
+    }
+
     /// <summary>Gives back a session that worked. Sessions of an older generation, or beyond <see cref="MaxIdle"/>, are dropped.</summary>
     public void Return(PooledSession session)
     {

@@ -133,7 +133,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
     {
         int generation = _pool.Generation;
         PooledSession? session = null;
-        CKR firstError;
+        Pkcs11Exception firstError;
         try
         {
             session = _pool.Rent(Uri.Pin);
@@ -145,7 +145,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         catch (Pkcs11Exception e) when (Pkcs11ReturnValues.IsRecoverable(e.RV))
         {
             _pool.Invalidate(session, generation, e.RV);
-            firstError = e.RV;
+            firstError = e;
         }
         catch (Pkcs11Exception e)
         {
@@ -176,7 +176,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         catch (HsmException e)
         {
             _pool.Discard(session);
-            throw new SigningException($"{this}: {e.Message} (on a fresh session after {Pkcs11ReturnValues.Name(firstError)})", e);
+            throw new SigningException($"{this}: {e.Message} (on a fresh session after {firstError.Method} returned {Pkcs11ReturnValues.Name(firstError.RV)})", e);
         }
     }
 
@@ -195,10 +195,11 @@ public sealed class Pkcs11SigningKey : ISigningKey
         return session.Session.Sign(mechanism, handle, input);
     }
 
-    private SigningException Failure(Pkcs11Exception e, CKR? first)
+    /// <summary>"{key}: PKCS#11 C_Sign returned CKR_… [(hint)][; retried once on a fresh session after C_… returned CKR_…]".</summary>
+    private SigningException Failure(Pkcs11Exception e, Pkcs11Exception? first)
     {
-        var retried = first is { } f ? $" on a fresh session, after {Pkcs11ReturnValues.Name(f)} on the first" : "";
-        return new SigningException($"PKCS#11 {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}{retried} for {this}{Hint(e.RV, Uri.Pin)}", e);
+        var retried = first is null ? "" : $"; retried once on a fresh session after {first.Method} returned {Pkcs11ReturnValues.Name(first.RV)}";
+        return new SigningException($"{this}: PKCS#11 {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}{Hint(e.RV, Uri.Pin)}{retried}", e);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TlsEngine.Hsm;
 using TlsEngine.Record;
 using TlsEngine.X509;
 
@@ -14,12 +15,17 @@ internal static class CommandLine
           demo                  mutual TLS between our server and our client on 127.0.0.1 with a generated test PKI
           server                a TLS 1.3 server in the spirit of openssl s_server
           client                a TLS 1.3 client in the spirit of openssl s_client
+          hsm list              tokens and key objects of a PKCS#11 module, with the URI of each key
 
         server options:
           --port N              port to listen on (0 = any free port; the chosen port is printed)
           --host ADDR           address to bind (default 127.0.0.1)
           --cert FILE           certificate chain (PEM or DER), leaf first
           --key FILE            private key (PEM/DER PKCS#8, encrypted PKCS#8, SEC 1, PKCS#1)
+          --key pkcs11:URI      or a key on a PKCS#11 token (RFC 7512), e.g.
+                                pkcs11:token=T;object=K;type=private?pin-source=file:/run/pin (or env:NAME);
+                                module: module-path=/abs/lib.so, else $TLSENGINE_PKCS11_MODULE, else
+                                /usr/lib/softhsm/libsofthsm2.so; without --cert the certificate comes from the token
           --pass PASSWORD       password of an encrypted key or PKCS#12 file (or env:VAR, file:PATH)
           --pkcs12 FILE         key and chain from a PKCS#12 file instead of --cert/--key
           --ca FILE             trust anchors for client certificates (PEM bundle)
@@ -30,7 +36,7 @@ internal static class CommandLine
         client options:
           --connect HOST:PORT   server to connect to
           --servername NAME     expected server name (SNI and certificate check); default: HOST
-          --cert FILE --key FILE --pass P --pkcs12 FILE   client certificate
+          --cert FILE --key FILE|pkcs11:URI --pass P --pkcs12 FILE   client certificate
           --ca FILE             trust anchors for the server certificate (required)
           --keyupdate           send a KeyUpdate (update_requested) after the handshake
         common options:
@@ -40,6 +46,10 @@ internal static class CommandLine
           --alpn LIST           e.g. h2:http/1.1
           --keylog FILE         append NSS key log lines (SSLKEYLOGFILE format; secrets, debugging only)
           --timeout SECONDS     handshake timeout (default 30)
+        hsm list options:
+          --module PATH         PKCS#11 module (default $TLSENGINE_PKCS11_MODULE, else /usr/lib/softhsm/libsofthsm2.so)
+          --pin-source SPEC     file:PATH or env:NAME: log in to show private keys
+          --token LABEL         only this token
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -51,12 +61,13 @@ internal static class CommandLine
         }
         try
         {
-            var parsed = CliArgs.Parse(args.AsSpan(1));
+            var parsed = CliArgs.Parse(args.AsSpan(args[0] == "hsm" ? Math.Min(2, args.Length) : 1));
             return args[0] switch
             {
                 "demo" => await DemoCommand.RunAsync(parsed),
                 "server" => await ServerCommand.RunAsync(parsed),
                 "client" => await ClientCommand.RunAsync(parsed),
+                "hsm" => await HsmCommand.RunAsync(args.Length > 1 ? args[1] : null, parsed),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
             };
         }
@@ -76,7 +87,7 @@ internal static class CommandLine
 
     private static int Fail(string message, int code)
     {
-        Console.Error.WriteLine(message);
+        Console.Error.WriteLine(Pkcs11Uri.RedactPinValues(message));
         return code;
     }
 }

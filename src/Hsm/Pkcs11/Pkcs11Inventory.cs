@@ -25,19 +25,37 @@ public static class Pkcs11Inventory
     /// <summary>The module's CK_INFO description, e.g. "SoftHSM 2.6 (SoftHSM)".</summary>
     public static string DescribeLibrary(Pkcs11Module module)
     {
-        var info = module.Library.GetInfo();
+        ILibraryInfo info;
+        try
+        {
+            info = module.Library.GetInfo();
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new HsmException($"{module}: {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}", e);
+        }
         return $"{Pkcs11TokenSelector.Unpad(info.LibraryDescription)} {info.LibraryVersion} ({Pkcs11TokenSelector.Unpad(info.ManufacturerId)}), Cryptoki {info.CryptokiVersion}";
     }
 
     /// <summary>Lists every token with a token present, or only the one labelled <paramref name="tokenLabel"/>.</summary>
+    /// <remarks>Uninitialised tokens (SoftHSM's spare slot) are left out: they hold no objects.</remarks>
+    /// <exception cref="HsmException">The module failed; the message names the CKR value.</exception>
     public static IReadOnlyList<Pkcs11TokenListing> List(Pkcs11Module module, PinSource pin, string? tokenLabel = null)
     {
         var result = new List<Pkcs11TokenListing>();
         foreach (var slot in module.SlotsWithTokens())
         {
-            var info = slot.GetTokenInfo();
+            ITokenInfo info;
+            try
+            {
+                info = slot.GetTokenInfo();
+            }
+            catch (Pkcs11Exception e)
+            {
+                throw new HsmException($"slot {slot.SlotId}: {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}", e);
+            }
             var label = Pkcs11TokenSelector.Unpad(info.Label);
-            if (tokenLabel is not null && label != tokenLabel) continue;
+            if (!info.TokenFlags.TokenInitialized || (tokenLabel is not null && label != tokenLabel)) continue;
             result.Add(ListToken(module, slot, info, label, pin));
         }
         return result;
@@ -46,6 +64,8 @@ public static class Pkcs11Inventory
     private static Pkcs11TokenListing ListToken(Pkcs11Module module, ISlot slot, ITokenInfo info, string label, PinSource pin)
     {
         var pool = module.PoolFor(slot);
+        // URIs name the module only when it is not the default one.
+        string? modulePath = module.Path == Path.GetFullPath(Pkcs11Module.DefaultModulePath) ? null : module.Path;
         string? loginError = null;
         PooledSession session;
         try
@@ -55,7 +75,14 @@ public static class Pkcs11Inventory
         catch (Exception e) when (e is Pkcs11Exception or HsmException)
         {
             loginError = e is Pkcs11Exception p ? $"{p.Method} returned {Pkcs11ReturnValues.Name(p.RV)}" : e.Message;
-            session = pool.OpenPublic();
+            try
+            {
+                session = pool.OpenPublic();
+            }
+            catch (Pkcs11Exception open)
+            {
+                throw new HsmException($"token '{label}': {open.Method} returned {Pkcs11ReturnValues.Name(open.RV)}", open);
+            }
         }
         try
         {
@@ -64,7 +91,7 @@ public static class Pkcs11Inventory
             foreach (var (cls, type) in new[] { (CKO.CKO_PRIVATE_KEY, Pkcs11ObjectType.Private), (CKO.CKO_PUBLIC_KEY, Pkcs11ObjectType.Public), (CKO.CKO_CERTIFICATE, Pkcs11ObjectType.Certificate) })
             {
                 foreach (var handle in Pkcs11Objects.Find(session.Session, cls, null, null))
-                    objects.Add(Describe(session.Session, handle, type, label));
+                    objects.Add(Describe(session.Session, handle, type, label, modulePath));
             }
             pool.Return(session);
             return new Pkcs11TokenListing(slot.SlotId, label, Pkcs11TokenSelector.Unpad(info.SerialNumber), Pkcs11TokenSelector.Unpad(info.ManufacturerId),
@@ -77,12 +104,12 @@ public static class Pkcs11Inventory
         }
     }
 
-    private static Pkcs11ObjectListing Describe(ISession session, IObjectHandle handle, Pkcs11ObjectType type, string token)
+    private static Pkcs11ObjectListing Describe(ISession session, IObjectHandle handle, Pkcs11ObjectType type, string token, string? modulePath)
     {
         var a = Pkcs11Objects.Read(session, handle, CKA.CKA_LABEL, CKA.CKA_ID);
         var label = Pkcs11Objects.Text(a[CKA.CKA_LABEL]);
         var id = Pkcs11Objects.Bytes(a[CKA.CKA_ID]) ?? [];
-        var uri = new Pkcs11Uri { Token = token, Object = label, Id = id.Length > 0 ? id : null, Type = type };
+        var uri = new Pkcs11Uri { Token = token, Object = label, Id = id.Length > 0 ? id : null, Type = type, ModulePath = modulePath };
         var description = type == Pkcs11ObjectType.Certificate ? DescribeCertificate(session, handle) : DescribeKey(session, handle);
         return new Pkcs11ObjectListing(type, label, id, description, uri);
     }

@@ -18,7 +18,9 @@ internal static class Pkcs11TokenSelector
         var matches = new List<ISlot>();
         foreach (var slot in slots)
         {
-            if (SlotMatches(slot, uri) && TokenMatches(slot.GetTokenInfo(), uri))
+            var token = slot.GetTokenInfo();
+            // An uninitialised token (SoftHSM's spare slot, a blank card) holds no keys: C_OpenSession would fail.
+            if (token.TokenFlags.TokenInitialized && SlotMatches(slot, uri) && TokenMatches(token, uri))
                 matches.Add(slot);
         }
         if (matches.Count == 1) return matches[0];

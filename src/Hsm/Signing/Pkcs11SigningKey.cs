@@ -70,8 +70,17 @@ public sealed class Pkcs11SigningKey : ISigningKey
         if (uri.Type is { } type && type != Pkcs11ObjectType.Private)
             throw new HsmException($"{uri} names a '{Pkcs11ObjectTypes.Name(type)}' object; a signing key needs type=private");
         var module = Pkcs11Module.ForUri(uri);
-        var slot = Pkcs11TokenSelector.SelectToken(module, uri);
-        var pool = module.PoolFor(slot);
+        ISlot slot;
+        Pkcs11SessionPool pool;
+        try
+        {
+            slot = Pkcs11TokenSelector.SelectToken(module, uri);
+            pool = module.PoolFor(slot);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new HsmException($"opening {uri}: {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}", e);
+        }
         PooledSession? session = null;
         try
         {

@@ -99,6 +99,14 @@ public sealed class SigningKeyTests(SoftHsmFixture hsm)
     }
 
     [SkippableFact]
+    public void KeyWhoseAllowedMechanismsExcludeCkmEcdsaIsRefusedAtOpen()
+    {
+        hsm.Require();
+        var e = Assert.Throws<HsmException>(() => hsm.OpenKey("restricted-p256"));
+        Assert.Contains("allows only CKM_ECDSA_SHA256 (CKA_ALLOWED_MECHANISMS), not CKM_ECDSA", e.Message);
+    }
+
+    [SkippableFact]
     public void ToStringNamesKeyAndTokenButNoPin()
     {
         hsm.Require();

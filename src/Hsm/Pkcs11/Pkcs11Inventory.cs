@@ -63,7 +63,15 @@ public static class Pkcs11Inventory
 
     private static Pkcs11TokenListing ListToken(Pkcs11Module module, ISlot slot, ITokenInfo info, string label, PinSource pin)
     {
-        var pool = module.PoolFor(slot);
+        Pkcs11SessionPool pool;
+        try
+        {
+            pool = module.PoolFor(slot);
+        }
+        catch (Pkcs11Exception e)
+        {
+            throw new HsmException($"token '{label}': {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}", e);
+        }
         // URIs name the module only when it is not the default one.
         string? modulePath = module.Path == Path.GetFullPath(Pkcs11Module.DefaultModulePath) ? null : module.Path;
         string? loginError = null;

@@ -125,6 +125,10 @@ public sealed class Pkcs11SigningKey : ISigningKey
         var algorithm = Pkcs11KeyAlgorithm.From(keyType, ecParams, modulus, name);
         if (!slot.GetMechanismList().Contains(algorithm.Mechanism))
             throw new HsmException($"token '{pool.TokenLabel}' does not offer {MechanismName(algorithm.Mechanism)}, which {name} ({algorithm}) needs");
+        // CKA_ALLOWED_MECHANISMS (PKCS#11 v2.40 §4.7), when the key has it, must admit the mechanism we sign with.
+        var allowed = Pkcs11Objects.Read(session, found[0], CKA.CKA_ALLOWED_MECHANISMS)[CKA.CKA_ALLOWED_MECHANISMS]?.GetValueAsCkmList();
+        if (allowed is { Count: > 0 } && !allowed.Contains(algorithm.Mechanism))
+            throw new HsmException($"{name} allows only {string.Join(", ", allowed.Select(MechanismName))} (CKA_ALLOWED_MECHANISMS), not {MechanismName(algorithm.Mechanism)}");
         return new Pkcs11SigningKey(uri, pool, label, id, algorithm);
     }
 

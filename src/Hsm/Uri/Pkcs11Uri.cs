@@ -104,7 +104,7 @@ public sealed partial class Pkcs11Uri
         if (Type is { } t) path.Add("type=" + Pkcs11ObjectTypes.Name(t));
 
         var query = new List<string>();
-        if (ModuleName is not null) query.Add("module-name=" + PercentEncoding.EncodeText(ModuleName, PercentEncoding.QueryExtra.Replace("?", "")));
+        if (ModuleName is not null) query.Add("module-name=" + PercentEncoding.EncodeText(ModuleName, ""));
         if (ModulePath is not null) query.Add("module-path=" + PercentEncoding.EncodeText(ModulePath, "/"));
         if (!Pin.IsNone)
             query.Add(Pin.IsValue ? "pin-value=***" : "pin-source=" + PercentEncoding.EncodeText(Pin.ToString(), ":/"));

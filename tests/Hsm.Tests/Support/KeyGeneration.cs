@@ -7,8 +7,9 @@ namespace TlsEngine.Hsm.Tests.Support;
 /// <summary>C_GenerateKeyPair templates for token keys (PKCS#11 v2.40 §4.8–4.9), private halves sensitive and non-extractable.</summary>
 public static class KeyGeneration
 {
-    public static void Ec(ISession session, string label, byte[] id, byte[] ecParams) =>
-        Generate(session, CKM.CKM_EC_KEY_PAIR_GEN, label, id, [A(session, CKA.CKA_EC_PARAMS, ecParams)]);
+    public static void Ec(ISession session, string label, byte[] id, byte[] ecParams, List<CKM>? allowedMechanisms = null) =>
+        Generate(session, CKM.CKM_EC_KEY_PAIR_GEN, label, id, [A(session, CKA.CKA_EC_PARAMS, ecParams)],
+            allowedMechanisms is null ? [] : [session.Factories.ObjectAttributeFactory.Create(CKA.CKA_ALLOWED_MECHANISMS, allowedMechanisms)]);
 
     public static void Rsa(ISession session, string label, byte[] id, int bits) =>
         Generate(session, CKM.CKM_RSA_PKCS_KEY_PAIR_GEN, label, id,
@@ -32,7 +33,7 @@ public static class KeyGeneration
 
     private static IObjectAttribute A(ISession s, CKA type, byte[] value) => s.Factories.ObjectAttributeFactory.Create(type, value);
 
-    private static void Generate(ISession session, CKM mechanism, string label, byte[] id, List<IObjectAttribute> publicSpecific)
+    private static void Generate(ISession session, CKM mechanism, string label, byte[] id, List<IObjectAttribute> publicSpecific, List<IObjectAttribute>? privateSpecific = null)
     {
         var f = session.Factories.ObjectAttributeFactory;
         var labelBytes = Encoding.UTF8.GetBytes(label);
@@ -47,6 +48,7 @@ public static class KeyGeneration
             f.Create(CKA.CKA_TOKEN, true), f.Create(CKA.CKA_PRIVATE, true), f.Create(CKA.CKA_SENSITIVE, true),
             f.Create(CKA.CKA_EXTRACTABLE, false), f.Create(CKA.CKA_SIGN, true), f.Create(CKA.CKA_LABEL, labelBytes), f.Create(CKA.CKA_ID, id),
         };
+        privateTemplate.AddRange(privateSpecific ?? []);
         using var m = session.Factories.MechanismFactory.Create(mechanism);
         session.GenerateKeyPair(m, publicTemplate, privateTemplate, out _, out _);
     }

@@ -114,6 +114,8 @@ public sealed class SoftHsmFixture : IDisposable
             KeyGeneration.Rsa(session, "rsa-2048", IdOf("rsa-2048"), 2048);
             if (hasEd25519) KeyGeneration.Ed25519(session, "ed25519", IdOf("ed25519"));
             KeyGeneration.Ec(session, "client-p256", IdOf("client-p256"), Pkcs11Constants.P256Params.ToArray());
+            // Allowed to hash on the token only (CKM_ECDSA_SHA256): unusable for us, which signs digests with CKM_ECDSA.
+            KeyGeneration.Ec(session, "restricted-p256", [0x7F], Pkcs11Constants.P256Params.ToArray(), [CKM.CKM_ECDSA_SHA256]);
             session.Logout();
         }
         using (var session = OpenUserSession(module, LoginToken))

@@ -13,9 +13,14 @@ internal static class Pkcs11UriParser
     /// <summary>Fixed-size, blank-padded CK_INFO / CK_SLOT_INFO / CK_TOKEN_INFO fields (PKCS#11 v2.40 §3.1–3.2).</summary>
     private static readonly Dictionary<string, int> FieldSizes = new()
     {
-        ["token"] = 32, ["manufacturer"] = 32, ["serial"] = 16, ["model"] = 16,
-        ["library-manufacturer"] = 32, ["library-description"] = 32,
-        ["slot-description"] = 64, ["slot-manufacturer"] = 32,
+        ["token"] = 32,
+        ["manufacturer"] = 32,
+        ["serial"] = 16,
+        ["model"] = 16,
+        ["library-manufacturer"] = 32,
+        ["library-description"] = 32,
+        ["slot-description"] = 64,
+        ["slot-manufacturer"] = 32,
     };
 
     private static readonly string[] PathAttributes =

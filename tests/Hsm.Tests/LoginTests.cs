@@ -62,6 +62,16 @@ public sealed class LoginTests(SoftHsmFixture hsm)
     }
 
     [SkippableFact]
+    public void SymlinkedAndRealModulePathShareOneInstance()
+    {
+        hsm.Require();
+        var real = Pkcs11Module.CanonicalPath(Pkcs11Module.SoftHsmModulePath);
+        Assert.Same(Pkcs11Module.Load(Pkcs11Module.SoftHsmModulePath), Pkcs11Module.Load(real));
+        var viaUri = Pkcs11SigningKey.Open($"pkcs11:token={SoftHsmFixture.Token};object=ec-p256?module-path={real}&pin-source=file:{hsm.PinFile}");
+        Assert.Same(hsm.OpenKey("ec-p256").Pool, viaUri.Pool);
+    }
+
+    [SkippableFact]
     public void ModuleThatDoesNotExistIsAClearError()
     {
         hsm.Require();

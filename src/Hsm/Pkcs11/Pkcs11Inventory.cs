@@ -73,7 +73,7 @@ public static class Pkcs11Inventory
             throw new HsmException($"token '{label}': {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}", e);
         }
         // URIs name the module only when it is not the default one.
-        string? modulePath = module.Path == Path.GetFullPath(Pkcs11Module.DefaultModulePath) ? null : module.Path;
+        string? modulePath = Pkcs11Module.CanonicalPath(module.Path) == Pkcs11Module.CanonicalPath(Pkcs11Module.DefaultModulePath) ? null : module.Path;
         string? loginError = null;
         PooledSession session;
         try

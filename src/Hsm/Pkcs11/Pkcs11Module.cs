@@ -59,16 +59,27 @@ public sealed class Pkcs11Module
     public static Pkcs11Module Load(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
-        var lazy = Loaded.GetOrAdd(full, p => new Lazy<Pkcs11Module>(() => LoadOnce(p), LazyThreadSafetyMode.ExecutionAndPublication));
+        var key = CanonicalPath(full);
+        var lazy = Loaded.GetOrAdd(key, _ => new Lazy<Pkcs11Module>(() => LoadOnce(full), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
         }
         catch
         {
-            Loaded.TryRemove(new KeyValuePair<string, Lazy<Pkcs11Module>>(full, lazy)); // let a later call try again
+            Loaded.TryRemove(new KeyValuePair<string, Lazy<Pkcs11Module>>(key, lazy)); // let a later call try again
             throw;
         }
+    }
+
+    /// <summary>
+    /// The file a module path finally refers to, so that one file is loaded once whatever the path
+    /// (/usr/lib/softhsm/libsofthsm2.so is a symlink to the multiarch directory).
+    /// </summary>
+    internal static string CanonicalPath(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        return File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : full;
     }
 
     private static Pkcs11Module LoadOnce(string path)

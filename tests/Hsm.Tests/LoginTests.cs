@@ -72,6 +72,17 @@ public sealed class LoginTests(SoftHsmFixture hsm)
     }
 
     [SkippableFact]
+    public void ModuleNameIsLookedUpWithoutAffixes()
+    {
+        hsm.Require();
+        Assert.Equal(Pkcs11Module.CanonicalPath(Pkcs11Module.SoftHsmModulePath), Pkcs11Module.CanonicalPath(Pkcs11Module.ResolveModuleName("softhsm2")));
+        var key = Pkcs11SigningKey.Open($"pkcs11:token={SoftHsmFixture.Token};object=ec-p256?module-name=softhsm2&pin-source=file:{hsm.PinFile}");
+        Assert.Equal("ec-p256", key.Label);
+        var e = Assert.Throws<HsmException>(() => Pkcs11Module.ResolveModuleName("no-such-module-xyz"));
+        Assert.Contains("use module-path", e.Message);
+    }
+
+    [SkippableFact]
     public void ModuleThatDoesNotExistIsAClearError()
     {
         hsm.Require();

@@ -9,11 +9,14 @@ internal static class Pkcs11ReturnValues
     /// Errors after which a fresh session (with a new login when the token was logged out) may succeed: the session or
     /// login state was lost, the device was briefly gone, or the object handle no longer refers to the key in this
     /// session (PKCS#11 v2.40 §2.4: handles are only guaranteed per session; SoftHSM drops private handles on C_Logout).
+    /// CKR_GENERAL_ERROR and CKR_FUNCTION_FAILED are included: SoftHSM returns CKR_GENERAL_ERROR from C_SignInit when
+    /// C_CloseAllSessions tears the session down under it, and network HSMs report dropped links the same way.
     /// </summary>
     public static bool IsRecoverable(CKR rv) => rv is
         CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED or CKR.CKR_USER_NOT_LOGGED_IN or
         CKR.CKR_DEVICE_REMOVED or CKR.CKR_DEVICE_ERROR or CKR.CKR_TOKEN_NOT_PRESENT or
-        CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID or CKR.CKR_OPERATION_ACTIVE;
+        CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID or CKR.CKR_OPERATION_ACTIVE or
+        CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED;
 
     /// <summary>
     /// Errors meaning the application's sessions on the token no longer exist (C_CloseAllSessions elsewhere, device

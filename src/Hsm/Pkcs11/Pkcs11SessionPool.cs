@@ -53,6 +53,63 @@ internal sealed class Pkcs11SessionPool
     public int Invalidations => Volatile.Read(ref _invalidations);
     public int IdleCount => _idle.Count;
 
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a rented session. If it fails with an error a new session may cure
+    /// (<see cref="Pkcs11ReturnValues.IsRecoverable"/>), the pool starts a new generation and the operation runs once more
+    /// on a freshly opened session, which logs in again if the token was logged out.
+    /// </summary>
+    /// <exception cref="Pkcs11CallException">The operation (or opening the session, or logging in) failed for good.</exception>
+    /// <exception cref="HsmException">Thrown by the operation or while reading the PIN; not retried.</exception>
+    public T Run<T>(PinSource pin, Func<PooledSession, T> operation)
+    {
+        int generation = Generation;
+        PooledSession? session = null;
+        Pkcs11Exception first;
+        try
+        {
+            session = Rent(pin);
+            generation = session.Generation;
+            var result = operation(session);
+            Return(session);
+            return result;
+        }
+        catch (Pkcs11Exception e) when (Pkcs11ReturnValues.IsRecoverable(e.RV))
+        {
+            Invalidate(session, generation, e.RV);
+            first = e;
+        }
+        catch (Pkcs11Exception e)
+        {
+            Discard(session, e.RV);
+            throw new Pkcs11CallException(e, null);
+        }
+        catch
+        {
+            Discard(session);
+            throw;
+        }
+
+        session = null;
+        try
+        {
+            session = OpenFresh(pin);
+            var result = operation(session);
+            Return(session);
+            return result;
+        }
+        catch (Pkcs11Exception e)
+        {
+            if (session is not null && Pkcs11ReturnValues.IsRecoverable(e.RV)) Invalidate(session, session.Generation, e.RV);
+            else Discard(session, e.RV);
+            throw new Pkcs11CallException(e, first);
+        }
+        catch
+        {
+            Discard(session);
+            throw;
+        }
+    }
+
     /// <summary>An idle session of the current generation, or a newly opened and logged-in one.</summary>
     /// <exception cref="Pkcs11Exception">Opening the session or logging in failed.</exception>
     /// <exception cref="HsmException">The PIN could not be read, or the token needs a PIN and none was given.</exception>

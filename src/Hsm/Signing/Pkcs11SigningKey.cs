@@ -81,23 +81,13 @@ public sealed class Pkcs11SigningKey : ISigningKey
         {
             throw new HsmException($"opening {uri}: {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}", e);
         }
-        PooledSession? session = null;
         try
         {
-            session = pool.Rent(uri.Pin);
-            var key = Describe(session.Session, slot, pool, uri);
-            pool.Return(session);
-            return key;
+            return pool.Run(uri.Pin, session => Describe(session.Session, slot, pool, uri));
         }
-        catch (Pkcs11Exception e)
+        catch (Pkcs11CallException e)
         {
-            pool.Discard(session, e.RV);
-            throw new HsmException($"opening {uri} on token '{pool.TokenLabel}': {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}{Hint(e.RV, uri.Pin)}", e);
-        }
-        catch
-        {
-            pool.Discard(session);
-            throw;
+            throw new HsmException($"opening {uri} on token '{pool.TokenLabel}': {e.Describe(uri.Pin)}", e);
         }
     }
 
@@ -142,54 +132,20 @@ public sealed class Pkcs11SigningKey : ISigningKey
         return method.Finish(SignWithOneRetry(method, input));
     }
 
+    /// <summary>Signs on a pooled session; the pool retries once on a fresh session after a recoverable error.</summary>
     private byte[] SignWithOneRetry(Pkcs11SignatureMethod method, byte[] input)
     {
-        int generation = _pool.Generation;
-        PooledSession? session = null;
-        Pkcs11Exception firstError;
         try
         {
-            session = _pool.Rent(Uri.Pin);
-            generation = session.Generation;
-            var signature = SignOn(session, method, input);
-            _pool.Return(session);
-            return signature;
+            return _pool.Run(Uri.Pin, session => SignOn(session, method, input));
         }
-        catch (Pkcs11Exception e) when (Pkcs11ReturnValues.IsRecoverable(e.RV))
+        catch (Pkcs11CallException e)
         {
-            _pool.Invalidate(session, generation, e.RV);
-            firstError = e;
-        }
-        catch (Pkcs11Exception e)
-        {
-            _pool.Discard(session, e.RV);
-            throw Failure(e, null);
+            throw new SigningException($"{this}: {e.Describe(Uri.Pin)}", e.Error);
         }
         catch (HsmException e)
         {
-            _pool.Discard(session);
             throw new SigningException($"{this}: {e.Message}", e);
-        }
-
-        // One retry on a fresh session, which logs in again if the token was logged out.
-        session = null;
-        try
-        {
-            session = _pool.OpenFresh(Uri.Pin);
-            var signature = SignOn(session, method, input);
-            _pool.Return(session);
-            return signature;
-        }
-        catch (Pkcs11Exception e)
-        {
-            if (Pkcs11ReturnValues.IsRecoverable(e.RV) && session is not null) _pool.Invalidate(session, session.Generation, e.RV);
-            else _pool.Discard(session, e.RV);
-            throw Failure(e, firstError);
-        }
-        catch (HsmException e)
-        {
-            _pool.Discard(session);
-            throw new SigningException($"{this}: {e.Message} (on a fresh session after {firstError.Method} returned {Pkcs11ReturnValues.Name(firstError.RV)})", e);
         }
     }
 
@@ -206,13 +162,6 @@ public sealed class Pkcs11SigningKey : ISigningKey
         }
         using var mechanism = method.Create(session.Session.Factories);
         return session.Session.Sign(mechanism, handle, input);
-    }
-
-    /// <summary>"{key}: PKCS#11 C_Sign returned CKR_… [(hint)][; retried once on a fresh session after C_… returned CKR_…]".</summary>
-    private SigningException Failure(Pkcs11Exception e, Pkcs11Exception? first)
-    {
-        var retried = first is null ? "" : $"; retried once on a fresh session after {first.Method} returned {Pkcs11ReturnValues.Name(first.RV)}";
-        return new SigningException($"{this}: PKCS#11 {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}{Hint(e.RV, Uri.Pin)}{retried}", e);
     }
 
     /// <summary>
@@ -272,23 +221,13 @@ public sealed class Pkcs11SigningKey : ISigningKey
 
     private T WithSession<T>(Func<ISession, T> action)
     {
-        PooledSession? session = null;
         try
         {
-            session = _pool.Rent(Uri.Pin);
-            var result = action(session.Session);
-            _pool.Return(session);
-            return result;
+            return _pool.Run(Uri.Pin, session => action(session.Session));
         }
-        catch (Pkcs11Exception e)
+        catch (Pkcs11CallException e)
         {
-            _pool.Discard(session, e.RV);
-            throw new HsmException($"{this}: {e.Method} returned {Pkcs11ReturnValues.Name(e.RV)}{Hint(e.RV, Uri.Pin)}", e);
-        }
-        catch
-        {
-            _pool.Discard(session);
-            throw;
+            throw new HsmException($"{this}: {e.Describe(Uri.Pin)}", e);
         }
     }
 
@@ -297,16 +236,6 @@ public sealed class Pkcs11SigningKey : ISigningKey
         var pub = id.Length > 0 ? Pkcs11Objects.Find(session, CKO.CKO_PUBLIC_KEY, null, id) : Pkcs11Objects.Find(session, CKO.CKO_PUBLIC_KEY, label, null);
         return pub.Count == 1 ? Pkcs11Objects.Bytes(Pkcs11Objects.Read(session, pub[0], CKA.CKA_MODULUS)[CKA.CKA_MODULUS]) : null;
     }
-
-    /// <summary>Extra words for return values whose cause is usually the configuration (never the PIN itself).</summary>
-    private static string Hint(CKR rv, PinSource pin) => rv switch
-    {
-        CKR.CKR_PIN_INCORRECT => $" (the token refused the PIN from {pin})",
-        CKR.CKR_PIN_LOCKED => " (the user PIN is locked; the security officer must unlock it)",
-        CKR.CKR_PIN_LEN_RANGE => $" (the PIN from {pin} has a length the token does not accept)",
-        CKR.CKR_USER_PIN_NOT_INITIALIZED => " (the token's user PIN was never set)",
-        _ => "",
-    };
 
     private static string MechanismName(CKM m) =>
         m == Pkcs11Constants.CKM_EDDSA ? "CKM_EDDSA" : Enum.IsDefined(m) ? m.ToString() : $"mechanism 0x{(ulong)m:X}";

@@ -19,6 +19,17 @@ public static class Exchange
         await ReadUntilAsync(tls, fromThem, ct);
     }
 
+    /// <summary>The reverse order: openssl writes first (so that anything it queued, e.g. a KeyUpdate, precedes the data), then us.</summary>
+    public static async Task PongPingAsync(TlsStream tls, OpenSslProcess peer, string tag, CancellationToken ct)
+    {
+        var fromThem = $"from-openssl-{tag}";
+        await peer.WriteAsync(fromThem + "\n");
+        await ReadUntilAsync(tls, fromThem, ct);
+        var fromUs = $"from-tlsengine-{tag}";
+        await tls.WriteAsync(Encoding.ASCII.GetBytes(fromUs + "\n"), ct);
+        await peer.WaitForTextAsync(fromUs, Timeouts.Step);
+    }
+
     /// <summary>Reads from our stream until <paramref name="marker"/> has arrived; returns everything read.</summary>
     public static async Task<string> ReadUntilAsync(TlsStream tls, string marker, CancellationToken ct)
     {

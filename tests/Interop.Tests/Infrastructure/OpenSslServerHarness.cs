@@ -24,6 +24,9 @@ public sealed class OpenSslServerHarness : IAsyncDisposable
     public string TraceFile { get; }
     public TlsStream? Tls { get; private set; }
 
+    /// <summary>The socket stream under our TlsStream, counting what s_server sent.</summary>
+    public ObservedStream? Transport { get; private set; }
+
     /// <summary>Starts <c>openssl s_server -accept 127.0.0.1:PORT -tls1_3 -naccept 1 -trace -msgfile TRACE</c> plus <paramref name="args"/>.</summary>
     public static async Task<OpenSslServerHarness> StartAsync(IEnumerable<string> args, string traceFile, bool quiet = false, bool hashStdoutOnly = false)
     {
@@ -69,7 +72,8 @@ public sealed class OpenSslServerHarness : IAsyncDisposable
     {
         _tcp = new TcpClient();
         await _tcp.ConnectAsync(IPAddress.Loopback, Port, ct);
-        Tls = await TlsStream.ConnectAsync(_tcp.GetStream(), options, ct);
+        Transport = new ObservedStream(_tcp.GetStream());
+        Tls = await TlsStream.ConnectAsync(Transport, options, ct);
         return Tls;
     }
 

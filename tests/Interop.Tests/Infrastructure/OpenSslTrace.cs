@@ -65,6 +65,11 @@ public sealed partial class OpenSslTrace
             .Select(m => (NamedGroup)ushort.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
     }
 
+    /// <summary>True if the n-th ClientHello carries the extension (as openssl names it, e.g. "cookie_ext").</summary>
+    public bool ClientHelloHasExtension(bool sent, int index, string extension) =>
+        Named("ClientHello", sent).ElementAtOrDefault(index)?.Lines
+            .Any(l => l.TrimStart().StartsWith($"extension_type={extension}(", StringComparison.Ordinal)) == true;
+
     /// <summary>The key_share group of the last ServerHello (the real one when a HelloRetryRequest came first).</summary>
     public NamedGroup? ServerHelloGroup(bool sent)
     {

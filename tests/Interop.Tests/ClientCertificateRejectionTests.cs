@@ -31,7 +31,28 @@ public sealed class ClientCertificateRejectionTests(PkiFixture pki)
         await RefusedAsync(pki.Named("client-expired"), AlertDescription.CertificateExpired);
     }
 
-    private async Task RefusedAsync((string Cert, string Key)? clientCert, AlertDescription expected)
+    /// <summary>A certificate whose EKU is serverAuth only, presented as a client certificate (DESIGN: wrong usage is bad_certificate).</summary>
+    [SkippableFact]
+    public async Task ClientCertificateWithoutClientAuthUsageIsBadCertificate()
+    {
+        ExternalTool.Require("openssl");
+        await RefusedAsync(pki.Server(KeyType.P256), AlertDescription.BadCertificate);
+    }
+
+    [SkippableFact]
+    public async Task ClientRefusedByAuthorizationCallbackIsAccessDenied()
+    {
+        ExternalTool.Require("openssl");
+        string? seen = null;
+        await RefusedAsync(pki.Client(KeyType.P256), AlertDescription.AccessDenied, o => o.AuthorizePeer = peer =>
+        {
+            seen = peer.SpiffeId;
+            return false;
+        });
+        Assert.Equal(KeyType.P256.ClientSpiffeId(), seen);
+    }
+
+    private async Task RefusedAsync((string Cert, string Key)? clientCert, AlertDescription expected, Action<TlsServerOptions>? configure = null)
     {
         using var cts = Timeouts.ForCase();
         await using var h = new EngineServerHarness(pki.NewTraceFile("refuse-client"));
@@ -39,10 +60,12 @@ public sealed class ClientCertificateRejectionTests(PkiFixture pki)
         if (clientCert is { } c) args.AddRange(["-cert", c.Cert, "-key", c.Key]);
         var sClient = h.StartClient(args);
 
+        var options = EngineOptions.Server(pki, KeyType.P256, KeyType.P256);
+        configure?.Invoke(options);
         TlsAlertException? ours = null;
         try
         {
-            await h.AcceptAsync(EngineOptions.Server(pki, KeyType.P256, KeyType.P256), cts.Token);
+            await h.AcceptAsync(options, cts.Token);
         }
         catch (TlsAlertException e)
         {

@@ -30,6 +30,14 @@ public sealed class ServerCertificateRejectionTests(PkiFixture pki)
         await RefusedAsync("server-untrusted", AlertDescription.UnknownCa);
     }
 
+    /// <summary>A client certificate (EKU clientAuth, no DNS name) presented by a server.</summary>
+    [SkippableFact]
+    public async Task ServerCertificateWithoutServerAuthUsageIsBadCertificate()
+    {
+        ExternalTool.Require("openssl");
+        await RefusedAsync("client-p256", AlertDescription.BadCertificate);
+    }
+
     private async Task RefusedAsync(string serverCertName, AlertDescription expected)
     {
         using var cts = Timeouts.ForCase();

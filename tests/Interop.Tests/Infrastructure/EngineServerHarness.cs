@@ -27,11 +27,12 @@ public sealed class EngineServerHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>openssl s_client -connect 127.0.0.1:PORT -tls1_3 -trace -msgfile TRACE</c> plus <paramref name="args"/>.
-    /// With <paramref name="quiet"/> s_client prints only received data (and ignores end of input).
+    /// With <paramref name="quiet"/> s_client prints only received data (and ignores end of input). s_client accepts one
+    /// protocol flag only: pass another as <paramref name="protocol"/>.
     /// </summary>
-    public OpenSslProcess StartClient(IEnumerable<string> args, bool quiet = false, bool hashStdoutOnly = false)
+    public OpenSslProcess StartClient(IEnumerable<string> args, bool quiet = false, bool hashStdoutOnly = false, string protocol = "-tls1_3")
     {
-        var all = new List<string> { "s_client", "-connect", $"127.0.0.1:{Port}", "-tls1_3", "-trace", "-msgfile", TraceFile };
+        var all = new List<string> { "s_client", "-connect", $"127.0.0.1:{Port}", protocol, "-trace", "-msgfile", TraceFile };
         if (quiet) all.Add("-quiet");
         all.AddRange(args);
         Client = OpenSslProcess.StartOpenSsl(all, hashStdoutOnly);
@@ -41,7 +42,13 @@ public sealed class EngineServerHarness : IAsyncDisposable
     /// <summary>Accepts the connection and runs our server handshake; a TLS failure surfaces as TlsAlertException.</summary>
     public async Task<TlsStream> AcceptAsync(TlsServerOptions options, CancellationToken ct)
     {
-        _socket = await _listener.AcceptSocketAsync(ct);
+        var accept = _listener.AcceptSocketAsync(ct).AsTask();
+        if (Client is not null && await Task.WhenAny(accept, Client.Exited) != accept && !_listener.Pending())
+        {
+            _ = accept.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            throw new InvalidOperationException($"{Client.CommandLine} exited without connecting:\n{OpenSslProcess.Tail(Client.Output)}");
+        }
+        _socket = await accept;
         _listener.Stop();
         var network = new NetworkStream(_socket, ownsSocket: true);
         Tls = await TlsStream.AcceptAsync(network, options, ct);

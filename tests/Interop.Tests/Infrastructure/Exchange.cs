@@ -54,7 +54,10 @@ public static class Exchange
         return received.ToString();
     }
 
-    /// <summary>Sends close_notify and reads until the peer's close_notify (or the end of the transport).</summary>
+    /// <summary>
+    /// Sends close_notify, reads until the peer's close_notify (or the end of the transport), then closes the socket.
+    /// (s_client waits up to 500 ms for the peer's TCP FIN after its own close_notify.)
+    /// </summary>
     public static async Task CloseAsync(TlsStream tls, CancellationToken ct)
     {
         await tls.ShutdownAsync(ct);
@@ -71,5 +74,6 @@ public static class Exchange
         {
             // The peer may reset the connection right after its close_notify.
         }
+        await tls.DisposeAsync();
     }
 }

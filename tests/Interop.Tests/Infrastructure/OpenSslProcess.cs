@@ -49,6 +49,9 @@ public sealed class OpenSslProcess : IAsyncDisposable
 
     public bool ProcessHasExited => _process.HasExited;
 
+    /// <summary>Completes when the process ends.</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
     /// <summary>True if the process ended (waiting briefly for it) and its output contains <paramref name="text"/>.</summary>
     public bool HasExitedWith(string text)
     {

@@ -13,6 +13,8 @@
 #   server-expired.{pem,key}             issued by ca-p256, valid from 30 days ago until 1 day ago
 #   client-expired.{pem,key}             same validity, client profile
 #   server-wrongname.{pem,key}           issued by ca-p256 for CN/SAN wrong.example only
+# A two-level chain (P-256): intermediate-ca.{pem,key} (CA:TRUE, pathlen 0) issued by ca-p256, and
+#   server-chained.{pem,key}, client-chained.{pem,key}   leaves issued by the intermediate; the .pem holds leaf + intermediate
 # Keys are unencrypted PKCS#8; every file is created mode 0600 (umask 077).
 # Works with OpenSSL 3.0 (no -not_before/-not_after): backdated certificates come from `openssl ca -startdate/-enddate`.
 set -euo pipefail
@@ -45,6 +47,7 @@ digest() { # $1=alg of the signing (CA) key: Ed25519 signs without a separate di
 ext() { # $1=kind $2=name-part: an extension section for a leaf or CA
   case "$1" in
     ca)     printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' ;;
+    intermediate) printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' ;;
     server) printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' "$2" ;;
     client) printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectAltName=%s\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' "$2" ;;
   esac
@@ -95,12 +98,20 @@ mkbackdated server-expired server localhost "DNS:localhost,IP:127.0.0.1" ca-p256
 mkbackdated client-expired client client-expired "URI:spiffe://interop.test/client-expired" ca-p256 "$past_start" "$past_end"
 mkleaf server-wrongname p256 server wrong.example "DNS:wrong.example" ca-p256 p256
 
+mkleaf intermediate-ca p256 intermediate "Interop Intermediate CA" "" ca-p256 p256
+mkleaf server-chained p256 server localhost "DNS:localhost,IP:127.0.0.1" intermediate-ca p256
+mkleaf client-chained p256 client client-chained "URI:spiffe://interop.test/client-chained" intermediate-ca p256
+cat intermediate-ca.pem >> server-chained.pem
+cat intermediate-ca.pem >> client-chained.pem
+
 # Self-check: the good leaves verify, the negative ones fail for the intended reason.
 for alg in p256 p384 rsa ed25519; do
   openssl verify -CAfile ca-$alg.pem -purpose sslserver server-$alg.pem >/dev/null
   openssl verify -CAfile ca-$alg.pem -purpose sslclient client-$alg.pem >/dev/null
 done
 openssl verify -CAfile ca-p256.pem -verify_hostname localhost server-p256.pem >/dev/null
+openssl verify -CAfile ca-p256.pem -untrusted intermediate-ca.pem -purpose sslserver server-chained.pem >/dev/null
+openssl verify -CAfile ca-p256.pem -untrusted intermediate-ca.pem -purpose sslclient client-chained.pem >/dev/null
 ! openssl verify -CAfile ca-p256.pem server-expired.pem >/dev/null 2>&1
 ! openssl verify -CAfile ca-p256.pem client-untrusted.pem >/dev/null 2>&1
 ! openssl verify -CAfile ca-p256.pem -verify_hostname localhost server-wrongname.pem >/dev/null 2>&1

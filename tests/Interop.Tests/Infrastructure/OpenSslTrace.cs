@@ -10,23 +10,33 @@ namespace TlsEngine.Interop.Tests.Infrastructure;
 /// </summary>
 public sealed partial class OpenSslTrace
 {
-    public sealed record Message(bool Sent, string Name, IReadOnlyList<string> Lines);
+    public sealed record Message(bool Sent, string Name, int Length, IReadOnlyList<string> Lines);
 
-    private OpenSslTrace(IReadOnlyList<Message> messages) => Messages = messages;
+    /// <summary>A record header: outer content type, length on the wire, and (once protected) the inner content type.</summary>
+    public sealed record Record(bool Sent, int ContentType, int Length, int? InnerContentType);
+
+    private OpenSslTrace(IReadOnlyList<Message> messages, IReadOnlyList<Record> records)
+    {
+        Messages = messages;
+        Records = records;
+    }
 
     public IReadOnlyList<Message> Messages { get; }
+    public IReadOnlyList<Record> Records { get; }
 
     public static OpenSslTrace Load(string path) => Parse(File.Exists(path) ? File.ReadAllLines(path) : []);
 
     public static OpenSslTrace Parse(IEnumerable<string> lines)
     {
         var messages = new List<Message>();
+        var records = new List<Record>();
         bool sent = false;
         string? name = null;
+        int length = 0;
         var body = new List<string>();
         void Flush()
         {
-            if (name is not null) messages.Add(new Message(sent, name, body.ToArray()));
+            if (name is not null) messages.Add(new Message(sent, name, length, body.ToArray()));
             name = null;
             body.Clear();
         }
@@ -36,6 +46,19 @@ public sealed partial class OpenSslTrace
             {
                 Flush();
                 sent = line.StartsWith("Sent", StringComparison.Ordinal);
+                records.Add(new Record(sent, 0, 0, null));
+                continue;
+            }
+            var h = RecordField().Match(line);
+            if (h.Success && records.Count > 0 && name is null)
+            {
+                int value = int.Parse(h.Groups[2].Success ? h.Groups[2].Value : h.Groups[3].Value, CultureInfo.InvariantCulture);
+                records[^1] = h.Groups[1].Value switch
+                {
+                    "Content Type" => records[^1] with { ContentType = value },
+                    "Length" => records[^1] with { Length = value },
+                    _ => records[^1] with { InnerContentType = value },
+                };
                 continue;
             }
             var m = MessageHeader().Match(line);
@@ -43,12 +66,13 @@ public sealed partial class OpenSslTrace
             {
                 Flush();
                 name = m.Groups[1].Value;
+                length = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
                 continue;
             }
             if (name is not null) body.Add(line);
         }
         Flush();
-        return new OpenSslTrace(messages);
+        return new OpenSslTrace(messages, records);
     }
 
     public IEnumerable<Message> Named(string name, bool sent) => Messages.Where(m => m.Name == name && m.Sent == sent);
@@ -103,7 +127,20 @@ public sealed partial class OpenSslTrace
     public override string ToString() =>
         string.Join(", ", Messages.Select(m => (m.Sent ? "sent " : "received ") + m.Name));
 
-    [GeneratedRegex(@"^    ([A-Za-z]+), Length=\d+")]
+    /// <summary>Protected records (outer type application_data, 23) in one direction, with their inner content type.</summary>
+    public IEnumerable<Record> ProtectedRecords(bool sent) => Records.Where(r => r.Sent == sent && r.ContentType == 23 && r.InnerContentType is not null);
+
+    /// <summary>The declared length of the first handshake message with this name.</summary>
+    public int? MessageLength(string name, bool sent)
+    {
+        var m = Named(name, sent).FirstOrDefault();
+        return m is null ? null : m.Length;
+    }
+
+    [GeneratedRegex(@"^  (Content Type|Length|Inner Content Type) = (?:.*\((\d+)\)|(\d+))\s*$")]
+    private static partial Regex RecordField();
+
+    [GeneratedRegex(@"^    ([A-Za-z]+), Length=(\d+)")]
     private static partial Regex MessageHeader();
 
     [GeneratedRegex(@"NamedGroup: .*\((\d+)\)\s*$")]

@@ -19,6 +19,7 @@ public sealed class OpenSslProcess : IAsyncDisposable
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StringBuilder _stdoutTail = new();
     private long _stdoutBytes;
     private bool _exited;
 
@@ -94,6 +95,8 @@ public sealed class OpenSslProcess : IAsyncDisposable
                         _stdoutBytes += n;
                         _stdoutHash.AppendData(buffer, 0, n);
                         if (!HashStdoutOnly) _stdout.Append(Encoding.Latin1.GetString(buffer, 0, n));
+                        _stdoutTail.Append(Encoding.Latin1.GetString(buffer, Math.Max(0, n - TailSize), Math.Min(n, TailSize)));
+                        if (_stdoutTail.Length > TailSize) _stdoutTail.Remove(0, _stdoutTail.Length - TailSize);
                     }
                     else
                     {
@@ -136,8 +139,19 @@ public sealed class OpenSslProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stdout then stderr, for parsing and for failure messages.</summary>
-    public string Output => Stdout + Stderr;
+    /// <summary>Stdout (only its tail when <see cref="HashStdoutOnly"/>) then stderr, for parsing and for failure messages.</summary>
+    public string Output => (HashStdoutOnly ? StdoutTail : Stdout) + Stderr;
+
+    private const int TailSize = 4096;
+
+    /// <summary>The last 4 KiB of stdout, also kept when <see cref="HashStdoutOnly"/>.</summary>
+    public string StdoutTail
+    {
+        get
+        {
+            lock (_sync) return _stdoutTail.ToString();
+        }
+    }
 
     public long StdoutBytes
     {

@@ -27,12 +27,14 @@ internal static class CommandLine
           --require-client-cert short for --client-auth required
           --echo                send back what each connection receives; serve until stopped
           --naccept N           exit after N connections
+          --no-tickets          do not issue session tickets (issued by default, keys held in memory)
         client options:
           --connect HOST:PORT   server to connect to
           --servername NAME     expected server name (SNI and certificate check); default: HOST
           --cert FILE --key FILE --pass P --pkcs12 FILE   client certificate
           --ca FILE             trust anchors for the server certificate (required)
           --keyupdate           send a KeyUpdate (update_requested) after the handshake
+          --reconnect N         connect, then reconnect N times resuming with the tickets received
         common options:
           --groups LIST         e.g. X25519:P-256:P-384
           --ciphersuites LIST   e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256

@@ -28,6 +28,9 @@ internal static class ServerCommand
         var host = IPAddress.Parse(args.Value("host") ?? "127.0.0.1");
         int port = args.Int("port", 4433);
         bool echo = args.Flag("echo");
+        // Like openssl s_server, tickets for resumption are issued unless disabled.
+        if (!args.Flag("no-tickets"))
+            options.SessionTicketKeys = SessionTicketKeys.CreateRandom();
         int accepts = args.Int("naccept", int.MaxValue);
         args.RejectUnknown();
 
@@ -71,7 +74,7 @@ internal static class ServerCommand
         await using (tls)
         {
             var c = tls.Connection;
-            Console.Error.WriteLine($"{remote}: handshake: {OptionsBuilder.Describe(c)}");
+            Console.Error.WriteLine($"{remote}: handshake: {OptionsBuilder.Describe(c)}{(c.Resumed ? " (resumed)" : "")}");
             Console.Error.WriteLine($"{remote}: peer: {(c.PeerIdentity?.ToString() ?? "no client certificate")}");
             try
             {

@@ -310,7 +310,9 @@ internal sealed class ClientHandshake : HandshakeMachine
         var certificate = Options.Certificate;
         SignatureScheme? scheme = certificate is null ? null : CertificateAuthentication.ChooseScheme(certificate, offered, Options.SignatureSchemes);
         if (scheme is null) certificate = null;
-        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context);
+        // A server may ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
+        var staple = cr.Extensions.Contains(ExtensionType.StatusRequest) ? Options.OcspStaple?.Current : null;
+        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context, staple);
         SendWritten();
         if (certificate is not null && scheme is { } s)
         {

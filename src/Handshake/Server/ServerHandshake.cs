@@ -194,7 +194,8 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
         if (_options.ClientAuthentication != ClientAuthenticationMode.None)
             SendCertificateRequest();
-        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, []);
+        var staple = n.WantsStaple ? Options.OcspStaple?.Current : null;
+        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, [], staple);
         SendWritten();
         CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, Transcript.CurrentHash());
         SendWritten();
@@ -230,6 +231,9 @@ internal sealed class ServerHandshake : HandshakeMachine
         {
             new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(Options.SignatureSchemes)),
         };
+        // Ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
+        if (Options.Revocation.Ocsp != OcspPolicy.Off)
+            ext.Add(new(ExtensionType.StatusRequest, []));
         if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors)
         {
             var names = anchors.Anchors.Select(a => a.Subject.RawData).ToList();

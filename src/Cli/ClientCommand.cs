@@ -20,6 +20,13 @@ internal static class ClientCommand
         if (options.TrustAnchors is null) throw new UsageException("the client needs --ca with the trust anchors for the server certificate");
         options.ServerName = args.Value("servername") ?? host;
         bool keyUpdate = args.Flag("keyupdate");
+        options.Revocation.Ocsp = args.Value("ocsp") switch
+        {
+            null or "soft" => OcspPolicy.SoftFail,
+            "require" => OcspPolicy.Require,
+            "off" => OcspPolicy.Off,
+            var other => throw new UsageException($"--ocsp must be require, soft or off, not '{other}'"),
+        };
         int reconnects = args.Int("reconnect", 0);
         args.RejectUnknown();
         if (reconnects > 0)

@@ -32,7 +32,9 @@ internal static class ServerCommand
         if (!args.Flag("no-tickets"))
             options.SessionTicketKeys = SessionTicketKeys.CreateRandom();
         int accepts = args.Int("naccept", int.MaxValue);
+        var staple = args.Value("ocsp-staple");
         args.RejectUnknown();
+        await using var stapler = await StartStaplingAsync(options, staple);
 
         var listener = new TcpListener(host, port);
         listener.Start();
@@ -55,6 +57,23 @@ internal static class ServerCommand
             listener.Stop();
         }
         return 0;
+    }
+
+    /// <summary><c>--ocsp-staple FILE</c> staples a fixed response; <c>auto</c> fetches and refreshes it in the background.</summary>
+    private static async Task<OcspStapler?> StartStaplingAsync(TlsServerOptions options, string? staple)
+    {
+        if (staple is null) return null;
+        if (staple != "auto")
+        {
+            options.OcspStaple = OcspStaple.FromFile(staple);
+            return null;
+        }
+        var stapler = new OcspStapler(options.Certificate!, new X509.OcspClient());
+        stapler.RefreshFailed += e => Console.Error.WriteLine($"OCSP staple refresh failed: {e.Message}");
+        await stapler.StartAsync();
+        Console.Error.WriteLine($"OCSP staple: {stapler.LastCheck}");
+        options.OcspStaple = stapler;
+        return stapler;
     }
 
     private static async Task ServeAsync(Socket socket, TlsServerOptions options, bool echo, StdinPump? stdin)

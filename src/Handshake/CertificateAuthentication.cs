@@ -36,7 +36,7 @@ internal static class CertificateAuthentication
             foreach (var c in certificate.Chain)
             {
                 var extensions = new List<Extension>();
-                if (entries.Count == 0 && staple is { } s)
+                if (entries.Count == 0 && staple is { IsEmpty: false } s)
                     extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
                 entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList(extensions)));
             }

@@ -36,7 +36,15 @@ public sealed class OcspStapler : IOcspStapleSource, IAsyncDisposable
     public event Action<Exception>? RefreshFailed;
 
     /// <summary>The last valid response, while it has not expired.</summary>
-    public ReadOnlyMemory<byte>? Current => _latest is { } r && _time.GetUtcNow() < r.ExpiresAt ? r.Response : null;
+    public ReadOnlyMemory<byte>? Current
+    {
+        get
+        {
+            // Not a conditional expression: null would convert to an empty ReadOnlyMemory through byte[].
+            if (_latest is { } r && _time.GetUtcNow() < r.ExpiresAt) return r.Response;
+            return null;
+        }
+    }
 
     /// <summary>The status in the last valid response, for display.</summary>
     public OcspCheckResult? LastCheck => _latest?.Check;

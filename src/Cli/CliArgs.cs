@@ -3,7 +3,7 @@ namespace TlsEngine.Cli;
 /// <summary>Minimal option parser: <c>--name value</c>, <c>--name=value</c>, repeated options, and flags.</summary>
 internal sealed class CliArgs
 {
-    private static readonly HashSet<string> Flags = ["require-client-cert", "echo", "keyupdate", "quiet"];
+    private static readonly HashSet<string> Flags = ["require-client-cert", "echo", "keyupdate", "quiet", "no-tickets"];
     private readonly Dictionary<string, List<string>> _values = [];
     private readonly HashSet<string> _flags = [];
     private readonly HashSet<string> _used = [];

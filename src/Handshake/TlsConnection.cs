@@ -75,6 +75,9 @@ public sealed partial class TlsConnection : IDisposable
     /// <summary>The server name the client sent (SNI), or null.</summary>
     public string? ServerName => _machine.ServerName;
 
+    /// <summary>True if this connection resumed an earlier session with a ticket (PSK with (EC)DHE, RFC 8446 §2.2).</summary>
+    public bool Resumed => _machine.Resumed;
+
     /// <summary>True if the server answered the first ClientHello with a HelloRetryRequest.</summary>
     public bool HelloRetried => _machine.HelloRetried;
 
@@ -87,7 +90,8 @@ public sealed partial class TlsConnection : IDisposable
         if (State != TlsConnectionState.New)
             throw new InvalidOperationException("the connection has already started");
         State = TlsConnectionState.Handshaking;
-        Run(transmit, () => _machine.Start());
+        _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        Run(transmit, Operation.Start, default, null, out _);
     }
 
     /// <summary>
@@ -102,12 +106,10 @@ public sealed partial class TlsConnection : IDisposable
         {
             if (!IsServer) throw new InvalidOperationException("call Start before Process on a client");
             State = TlsConnectionState.Handshaking;
+            _startTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         }
         ThrowIfFailed();
-        var status = TlsStatus.None;
-        long used = 0;
-        var data = input;
-        Run(transmit, () => status = ProcessRecords(data, plaintext, out used));
+        var status = Run(transmit, Operation.Records, input, plaintext, out long used);
         consumed = input.GetPosition(used);
         if (_wroteTransmit) status |= TlsStatus.Transmit;
         return status;
@@ -147,6 +149,10 @@ public sealed partial class TlsConnection : IDisposable
             }
             while (!plaintext.IsEmpty);
         }
+        catch (Exception e) when (e is not InvalidOperationException and not ObjectDisposedException)
+        {
+            throw Failed(e, transmit);
+        }
         finally
         {
             _transmit = null;
@@ -159,7 +165,7 @@ public sealed partial class TlsConnection : IDisposable
         ThrowIfFailed();
         if (!IsHandshakeComplete || LocalClosed)
             throw new InvalidOperationException("KeyUpdate needs an established connection that has not sent close_notify");
-        Run(transmit, () => _machine.SendKeyUpdate(requestPeer));
+        Run(transmit, requestPeer ? Operation.KeyUpdateRequestingPeer : Operation.KeyUpdate, default, null, out _);
     }
 
     /// <summary>Sends close_notify (RFC 8446 §6.1): this side will write nothing more. Idempotent.</summary>
@@ -226,34 +232,54 @@ public sealed partial class TlsConnection : IDisposable
     {
         State = LocalClosed ? TlsConnectionState.Closing : TlsConnectionState.Established;
         _handshakeJustCompleted = true;
+        TlsMetrics.HandshakeCompleted(IsServer, _startTimestamp, PeerIdentity, _options.TimeProvider.GetUtcNow());
     }
+
+    private long _startTimestamp;
 
     internal IBufferWriter<byte> Transmit => _transmit ?? throw new InvalidOperationException("no transmit buffer during this call");
 
     // ---- error handling ------------------------------------------------------------------------------------------
 
-    private void Run(IBufferWriter<byte> transmit, Action action)
+    private enum Operation
+    {
+        Start,
+        Records,
+        KeyUpdate,
+        KeyUpdateRequestingPeer,
+    }
+
+    /// <summary>
+    /// Runs one operation with the engine's error contract: a TLS failure writes its alert to <paramref name="transmit"/>
+    /// and fails the connection; any other exception (a bug) becomes internal_error. Written without closures so the
+    /// record path does not allocate.
+    /// </summary>
+    private TlsStatus Run(IBufferWriter<byte> transmit, Operation operation, in ReadOnlySequence<byte> input, IBufferWriter<byte>? plaintext, out long consumed)
     {
         _transmit = transmit;
         _wroteTransmit = false;
+        consumed = 0;
         try
         {
-            action();
+            var status = TlsStatus.None;
+            switch (operation)
+            {
+                case Operation.Start:
+                    _machine.Start();
+                    break;
+                case Operation.Records:
+                    status = ProcessRecords(input, plaintext!, out consumed);
+                    break;
+                default:
+                    _machine.SendKeyUpdate(operation == Operation.KeyUpdateRequestingPeer);
+                    break;
+            }
             FlushHandshake();
-        }
-        catch (TlsAlertException e)
-        {
-            Fail(e, transmit);
-            throw;
+            return status;
         }
         catch (Exception e) when (e is not InvalidOperationException and not ObjectDisposedException)
         {
-            // Defence in depth: a bug must still surface as a TLS error, never as another exception type.
-            var alert = e is SigningException
-                ? TlsAlert.InternalError($"signing failed: {e.Message}", e)
-                : TlsAlert.InternalError($"unexpected {e.GetType().Name}: {e.Message}", e);
-            Fail(alert, transmit);
-            throw alert;
+            throw Failed(e, transmit);
         }
         finally
         {
@@ -261,10 +287,27 @@ public sealed partial class TlsConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fails the connection and returns the exception to throw: the TLS alert itself, or, for any other exception
+    /// (a bug or a signing device error), internal_error — no other exception type escapes the engine.
+    /// </summary>
+    private TlsAlertException Failed(Exception e, IBufferWriter<byte> transmit)
+    {
+        var alert = e switch
+        {
+            TlsAlertException tls => tls,
+            SigningException => TlsAlert.InternalError($"signing failed: {e.Message}", e),
+            _ => TlsAlert.InternalError($"unexpected {e.GetType().Name}: {e.Message}", e),
+        };
+        Fail(alert, transmit);
+        return alert;
+    }
+
     private void Fail(TlsAlertException e, IBufferWriter<byte> transmit)
     {
         if (State == TlsConnectionState.Failed) return;
         Failure = e;
+        TlsMetrics.Failed(IsServer, e);
         if (!e.ReceivedFromPeer)
         {
             try

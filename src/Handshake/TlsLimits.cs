@@ -36,6 +36,9 @@ public sealed class TlsLimits
     /// </summary>
     public ulong? KeyUpdateAfterRecords { get; set; }
 
-    /// <summary>Path-building work: most certificates considered while building a peer's chain. Default 100 signature checks.</summary>
-    public int MaxPathSignatureChecks { get; set; } = 100;
+    /// <summary>
+    /// Work allowed while building and validating a peer's chain (signature checks, path-building steps,
+    /// name-constraint comparisons, policy tree size). Running out refuses the chain with bad_certificate.
+    /// </summary>
+    public X509.ValidationBudget PathValidationBudget { get; set; } = X509.ValidationBudget.Default;
 }

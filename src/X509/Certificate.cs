@@ -39,6 +39,7 @@ public sealed class Certificate
         EmailAddresses = [.. _extensions.NamesOf(GeneralNameKind.Rfc822Name, n => n.Text)];
         DirectoryNames = [.. _extensions.NamesOf(GeneralNameKind.DirectoryName, n => n.DirectoryName)];
         IpAddresses = _extensions.IpAddresses();
+        ExtendedKeyUsage = _extensions.ExtendedKeyUsage is { } eku ? Array.ConvertAll(eku, o => DerReader.OidToString(o)) : null;
         // X509-SVID §2: exactly one URI SAN, which must be a SPIFFE ID.
         _spiffeId = Uris.Count == 1 && SpiffeIdentity.IsValid(Uris[0]) ? Uris[0] : null;
         IsSelfIssued = Subject.Matches(Issuer);
@@ -86,6 +87,17 @@ public sealed class Certificate
     /// <summary>Every extension, in encoded order.</summary>
     public IReadOnlyList<X509Extension> Extensions => _extensions.All;
 
+    /// <summary>The extension with the given dotted OID, or null when absent.</summary>
+    public X509Extension? GetExtension(string oid)
+    {
+        foreach (X509Extension e in _extensions.All)
+        {
+            if (e.Oid == oid)
+                return e;
+        }
+        return null;
+    }
+
     /// <summary>basicConstraints (§4.2.1.9), or null when absent.</summary>
     public BasicConstraints? BasicConstraints => _extensions.BasicConstraints;
 
@@ -93,7 +105,7 @@ public sealed class Certificate
     public KeyUsageFlags? KeyUsage => _extensions.KeyUsage;
 
     /// <summary>extendedKeyUsage purposes as dotted OIDs (§4.2.1.12), or null when the extension is absent.</summary>
-    public IReadOnlyList<string>? ExtendedKeyUsage => _extensions.ExtendedKeyUsage is { } eku ? Array.ConvertAll(eku, o => DerReader.OidToString(o)) : null;
+    public IReadOnlyList<string>? ExtendedKeyUsage { get; }
 
     /// <summary>True if extendedKeyUsage contains anyExtendedKeyUsage.</summary>
     public bool HasAnyExtendedKeyUsage => HasExtendedKeyUsage(Oids.AnyExtendedKeyUsage);
@@ -120,13 +132,16 @@ public sealed class Certificate
     public IReadOnlyList<DistinguishedName> DirectoryNames { get; }
 
     /// <summary>subjectKeyIdentifier (§4.2.1.2), or null when absent.</summary>
-    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier is { } ski ? ski : null;
+    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier is { } ski ? new ReadOnlyMemory<byte>(ski) : (ReadOnlyMemory<byte>?)null;
 
     /// <summary>authorityKeyIdentifier (§4.2.1.1), or null when absent.</summary>
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier => _extensions.AuthorityKeyIdentifier;
 
     /// <summary>nameConstraints (§4.2.1.10), or null when absent.</summary>
     public NameConstraints? NameConstraints => _extensions.NameConstraints;
+
+    /// <summary>The policy extensions (certificatePolicies, policyMappings, policyConstraints, inhibitAnyPolicy).</summary>
+    public PolicyExtensions PolicyExtensions => _extensions.Policies;
 
     /// <summary>True if a critical extension is present that this library does not process (§4.2).</summary>
     public bool HasUnknownCriticalExtension => _extensions.HasUnknownCritical;

@@ -442,4 +442,47 @@ public class ChainValidatorTests
         ValidationResult ok = validator.Validate([leaf], new ValidationOptions { Time = leaf.NotBefore.AddMinutes(1), DnsName = "v1.example.com" });
         Assert.True(ok.IsValid, ok.Error?.ToString());
     }
+
+    [Fact]
+    public void IntermediateExtendedKeyUsageRestrictsThePurpose()
+    {
+        TestCert root = TestPki.Root();
+        TestCert inter = TestPki.Intermediate(root, edit: s => new CertSpec { Subject = s.Subject, IsCa = true, KeyUsage = CaUsage, Eku = ["1.3.6.1.5.5.7.3.2"] });
+        TestCert leaf = TestPki.Leaf(inter);
+        ChainValidator v = TestPki.Validator(root);
+        AssertError(v.Validate(TestPki.Chain(leaf, inter), TestPki.Options(purpose: KeyPurpose.ServerAuth)), CertificateErrorCode.ExtendedKeyUsage, 1);
+        AssertValid(v.Validate(TestPki.Chain(leaf, inter), TestPki.Options(purpose: KeyPurpose.ClientAuth)), leaf, inter, root);
+        AssertValid(v.Validate(TestPki.Chain(leaf, inter), TestPki.Options()), leaf, inter, root);
+    }
+
+    [Fact]
+    public void KeyCertSignWithoutCaInTheLeafIsRejected()
+    {
+        TestCert root = TestPki.Root();
+        TestCert bad = TestPki.Leaf(root, edit: s => new CertSpec { IsCa = false, KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign });
+        TestCert ok = TestPki.Leaf(root, edit: s => new CertSpec { IsCa = true, KeyUsage = X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyCertSign });
+        AssertError(TestPki.Validator(root).Validate([bad.Parsed], TestPki.Options()), CertificateErrorCode.KeyUsage, 0);
+        AssertValid(TestPki.Validator(root).Validate([ok.Parsed], TestPki.Options()), ok, root);
+    }
+
+    [Fact]
+    public void EmptySubjectNeedsACriticalSubjectAltName()
+    {
+        TestCert root = TestPki.Root();
+        TestCert nonCritical = TestPki.Issue(new CertSpec { Subject = "", Extra = [TestPki.SubjectAltName(["a.example.com"], [], [], critical: false)] }, root);
+        TestCert critical = TestPki.Issue(new CertSpec { Subject = "", Extra = [TestPki.SubjectAltName(["a.example.com"], [], [], critical: true)] }, root);
+        Assert.True(critical.Parsed.Subject.IsEmpty);
+        AssertError(TestPki.Validator(root).Validate([nonCritical.Parsed], TestPki.Options()), CertificateErrorCode.Malformed, 0);
+        AssertValid(TestPki.Validator(root).Validate([critical.Parsed], TestPki.Options("a.example.com")), critical, root);
+    }
+
+    [Fact]
+    public void ValidityIsComparedAtOneSecondGranularity()
+    {
+        TestCert root = TestPki.Root();
+        TestCert leaf = TestPki.Leaf(root);
+        ChainValidator v = TestPki.Validator(root);
+        AssertValid(v.Validate([leaf.Parsed], TestPki.Options(time: leaf.Parsed.NotAfter.AddMilliseconds(999))), leaf, root);
+        AssertError(v.Validate([leaf.Parsed], TestPki.Options(time: leaf.Parsed.NotAfter.AddSeconds(1))), CertificateErrorCode.Expired, 0);
+    }
 }

@@ -5,9 +5,9 @@ public sealed class AuthorityKeyIdentifier
 {
     private AuthorityKeyIdentifier(byte[]? keyIdentifier, GeneralName[]? issuer, byte[]? serial)
     {
-        KeyIdentifier = keyIdentifier is null ? null : new ReadOnlyMemory<byte>(keyIdentifier);
+        KeyIdentifier = keyIdentifier is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(keyIdentifier);
         AuthorityCertIssuer = issuer;
-        AuthorityCertSerialNumber = serial is null ? null : new ReadOnlyMemory<byte>(serial);
+        AuthorityCertSerialNumber = serial is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(serial);
     }
 
     /// <summary>The keyIdentifier field: normally the issuer's subjectKeyIdentifier. Null if absent.</summary>

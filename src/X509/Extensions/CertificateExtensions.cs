@@ -19,6 +19,7 @@ internal sealed class CertificateExtensions
     public byte[]? SubjectKeyIdentifier { get; private set; }
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier { get; private set; }
     public NameConstraints? NameConstraints { get; private set; }
+    public PolicyExtensions Policies { get; private set; } = PolicyExtensions.None;
     public bool HasUnknownCritical { get; private set; }
     public string? FirstUnknownCriticalOid { get; private set; }
 
@@ -86,6 +87,8 @@ internal sealed class CertificateExtensions
         }
         else if (Oids.Is(oid, Oids.SubjectKeyIdentifier))
         {
+            // §4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
+            RejectCritical(extension, "subjectKeyIdentifier", "§4.2.1.2");
             // SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (§4.2.1.2)
             var r = new DerReader(value);
             SubjectKeyIdentifier = r.ReadOctetString("subjectKeyIdentifier").ToArray();
@@ -93,12 +96,18 @@ internal sealed class CertificateExtensions
         }
         else if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
         {
+            // §4.2.1.1: "Conforming CAs MUST mark this extension as non-critical."
+            RejectCritical(extension, "authorityKeyIdentifier", "§4.2.1.1");
             AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value);
         }
         else if (Oids.Is(oid, Oids.NameConstraints))
         {
             NameConstraints = NameConstraints.Parse(value);
-            MarkUnprocessed(extension);
+        }
+        else if (Oids.Is(oid, Oids.CertificatePolicies) || Oids.Is(oid, Oids.PolicyMappings)
+            || Oids.Is(oid, Oids.PolicyConstraints) || Oids.Is(oid, Oids.InhibitAnyPolicy))
+        {
+            Policies = PolicyExtensions.Apply(Policies, extension, value);
         }
         else if (Oids.Is(oid, Oids.AuthorityInfoAccess))
         {
@@ -114,6 +123,12 @@ internal sealed class CertificateExtensions
         {
             MarkUnprocessed(extension);
         }
+    }
+
+    private static void RejectCritical(X509Extension extension, string field, string section)
+    {
+        if (extension.Critical)
+            throw new X509FormatException(field, $"must not be marked critical (RFC 5280 {section})");
     }
 
     private void MarkUnprocessed(X509Extension extension)

@@ -5,14 +5,23 @@ namespace TlsEngine.X509;
 /// <summary>The CHOICE alternatives of GeneralName (RFC 5280 §4.2.1.6); values are the context tag numbers.</summary>
 public enum GeneralNameKind
 {
+    /// <summary>otherName [0].</summary>
     OtherName = 0,
+    /// <summary>rfc822Name [1]: an e-mail address.</summary>
     Rfc822Name = 1,
+    /// <summary>dNSName [2].</summary>
     DnsName = 2,
+    /// <summary>x400Address [3].</summary>
     X400Address = 3,
+    /// <summary>directoryName [4].</summary>
     DirectoryName = 4,
+    /// <summary>ediPartyName [5].</summary>
     EdiPartyName = 5,
+    /// <summary>uniformResourceIdentifier [6].</summary>
     Uri = 6,
+    /// <summary>iPAddress [7].</summary>
     IpAddress = 7,
+    /// <summary>registeredID [8].</summary>
     RegisteredId = 8,
 }
 

@@ -42,7 +42,7 @@ public sealed class ChainValidator
         }
         else
         {
-            var builder = new PathBuilder(TrustStore, Intermediates(presented, leaf), options, pathCheck: null);
+            var builder = new PathBuilder(TrustStore, Intermediates(presented, leaf), options);
             List<Certificate>? built = builder.Build(leaf);
             if (built is null)
                 return ValidationResult.Failure(builder.Error);
@@ -69,6 +69,18 @@ public sealed class ChainValidator
     {
         if (presented.Count == 1)
             return [];
+        if (presented.Count <= 16)
+        {
+            // Few certificates (the TLS case): pairwise comparison, no hash set.
+            var small = new List<Certificate>(presented.Count - 1);
+            for (int i = 1; i < presented.Count; i++)
+            {
+                Certificate c = presented[i];
+                if (c is not null && !RawDataComparer.Instance.Equals(c, leaf) && !ContainsRaw(small, c))
+                    small.Add(c);
+            }
+            return small.ToArray();
+        }
         var seen = new HashSet<Certificate>(RawDataComparer.Instance) { leaf };
         var result = new List<Certificate>(presented.Count - 1);
         for (int i = 1; i < presented.Count; i++)
@@ -78,6 +90,16 @@ public sealed class ChainValidator
                 result.Add(c);
         }
         return result.ToArray();
+    }
+
+    private static bool ContainsRaw(List<Certificate> list, Certificate c)
+    {
+        foreach (Certificate x in list)
+        {
+            if (RawDataComparer.Instance.Equals(x, c))
+                return true;
+        }
+        return false;
     }
 
     private sealed class RawDataComparer : IEqualityComparer<Certificate>

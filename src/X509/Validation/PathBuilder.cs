@@ -18,17 +18,14 @@ internal sealed class PathBuilder
     private readonly ValidationOptions _options;
     private readonly BudgetCounter _budget;
     private readonly List<Certificate> _path = new(8);
-    private readonly Func<List<Certificate>, Certificate, CertificateError?>? _pathCheck;
     private CertificateError? _best;
 
-    public PathBuilder(TrustStore anchors, Certificate[] intermediates, ValidationOptions options,
-        Func<List<Certificate>, Certificate, CertificateError?>? pathCheck)
+    public PathBuilder(TrustStore anchors, Certificate[] intermediates, ValidationOptions options)
     {
         _anchors = anchors;
         _intermediates = intermediates;
         _options = options;
         _budget = new BudgetCounter(options.Budget);
-        _pathCheck = pathCheck;
         if (intermediates.Length > LinearScanLimit)
         {
             _intermediatesBySubject = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
@@ -72,7 +69,7 @@ internal sealed class PathBuilder
             return null;
         int depth = _path.Count - 1;
         Certificate child = _path[depth];
-        byte[]? aki = child.AuthorityKeyIdentifier?.KeyIdentifier?.ToArray();
+        ReadOnlyMemory<byte>? aki = child.AuthorityKeyIdentifier?.KeyIdentifier;
         bool anyCandidate = false;
 
         // Trust anchors end the path. Two passes: SKI == child's AKI first, then the others.
@@ -134,11 +131,11 @@ internal sealed class PathBuilder
         return null;
     }
 
-    private static bool InPass(Certificate candidate, byte[]? aki, int pass)
+    private static bool InPass(Certificate candidate, ReadOnlyMemory<byte>? aki, int pass)
     {
-        if (aki is null)
+        if (aki is not { } keyId)
             return pass == 0;
-        bool skiMatches = candidate.SubjectKeyIdentifierBytes is { } ski && ski.AsSpan().SequenceEqual(aki);
+        bool skiMatches = candidate.SubjectKeyIdentifierBytes is { } ski && ski.AsSpan().SequenceEqual(keyId.Span);
         return skiMatches == (pass == 0);
     }
 
@@ -167,7 +164,9 @@ internal sealed class PathBuilder
         }
         if (!VerifySignature(child, depth, anchor))
             return false;
-        if (_pathCheck?.Invoke(_path, anchor) is { } pathError)
+        // Checks over the whole path: name constraints and certificate policies.
+        CertificateError? pathError = NameConstraintChecker.Check(_path, anchor, _budget) ?? PolicyTree.Process(_path, _options);
+        if (pathError is not null)
         {
             Record(pathError);
             return false;
@@ -179,6 +178,7 @@ internal sealed class PathBuilder
     {
         CertificateError? error = CertificateChecks.Intrinsic(candidate, depth + 1, _options.Time)
             ?? CertificateChecks.Issuer(candidate, depth + 1, isAnchor: false)
+            ?? CertificateChecks.IssuerPurpose(candidate, depth + 1, _options.Purpose)
             ?? CertificateChecks.PathLength(candidate, depth + 1, _path);
         if (error is not null)
         {

@@ -17,6 +17,9 @@ public sealed class ValidationBudget
 
     /// <summary>Maximum number of name-constraint comparisons (default 250 000).</summary>
     public int MaxNameConstraintComparisons { get; init; } = 250_000;
+
+    /// <summary>Maximum number of nodes in the RFC 5280 §6.1 valid_policy_tree (default 10 000).</summary>
+    public int MaxPolicyTreeNodes { get; init; } = 10_000;
 }
 
 /// <summary>The running counters of one validation.</summary>

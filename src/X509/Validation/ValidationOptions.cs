@@ -31,6 +31,20 @@ public sealed class ValidationOptions
     /// <summary>Maximum number of intermediate certificates between the leaf and the trust anchor (default 8).</summary>
     public int MaxDepth { get; init; } = 8;
 
+    /// <summary>
+    /// RFC 5280 §6.1.1 (c) user-initial-policy-set as dotted OIDs; null (the default) means {anyPolicy}.
+    /// </summary>
+    public IReadOnlyCollection<string>? InitialPolicySet { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (e) initial-policy-mapping-inhibit.</summary>
+    public bool InitialPolicyMappingInhibit { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (f) initial-explicit-policy: the path must be valid for at least one policy of the set.</summary>
+    public bool InitialExplicitPolicy { get; init; }
+
+    /// <summary>RFC 5280 §6.1.1 (g) initial-any-policy-inhibit.</summary>
+    public bool InitialAnyPolicyInhibit { get; init; }
+
     /// <summary>Work limits for the path search.</summary>
     public ValidationBudget Budget { get; init; } = ValidationBudget.Default;
 }

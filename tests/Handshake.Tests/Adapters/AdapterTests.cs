@@ -1,0 +1,263 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+using TlsEngine.Tests.Support;
+
+namespace TlsEngine.Tests.Adapters;
+
+/// <summary>The Stream adapter over loopback TCP and the Pipelines adapter over in-memory pipes.</summary>
+public class AdapterTests
+{
+    private static async Task<(TcpListener Listener, IPEndPoint EndPoint)> ListenAsync()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await Task.Yield();
+        return (listener, (IPEndPoint)listener.LocalEndpoint);
+    }
+
+    [Fact]
+    public async Task StreamsExchangeDataOverLoopbackAndCloseGracefully()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        s.AnswerCloseNotify = false; // half-close: the server still answers after the client's close_notify
+        var (listener, endpoint) = await ListenAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var payload = RandomNumberGenerator.GetBytes(1_000_000);
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(cts.Token);
+            await using var tls = await TlsStream.AcceptAsync(new NetworkStream(socket, ownsSocket: false), s, cts.Token);
+            var received = new MemoryStream();
+            var buffer = new byte[8192];
+            int n;
+            while ((n = await tls.ReadAsync(buffer, cts.Token)) > 0) received.Write(buffer, 0, n);
+            // The client's close_notify ended the data; answer with a digest and our own close_notify.
+            await tls.WriteAsync(SHA256.HashData(received.ToArray()), cts.Token);
+            return tls.Connection.PeerIdentity!.SpiffeId;
+        });
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint, cts.Token);
+        await using var client = await TlsStream.ConnectAsync(tcp.GetStream(), c, cts.Token);
+        var writer = client.WriteAsync(payload, cts.Token).AsTask();
+        await writer;
+        await client.ShutdownAsync(cts.Token);
+        var digest = new byte[32];
+        int got = 0;
+        while (got < 32)
+        {
+            int n = await client.ReadAsync(digest.AsMemory(got), cts.Token);
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+        Assert.Equal(SHA256.HashData(payload), digest);
+        Assert.Equal(0, await client.ReadAsync(new byte[1], cts.Token));
+        Assert.False(client.ClosedWithoutCloseNotify);
+        Assert.Equal("spiffe://test.example/client", await server);
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task CloseNotifyIsAnsweredByDefault()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        var (listener, endpoint) = await ListenAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(cts.Token);
+            await using var tls = await TlsStream.AcceptAsync(new NetworkStream(socket, ownsSocket: false), s, cts.Token);
+            // Reading to the end answers the client's close_notify with ours.
+            Assert.Equal(0, await tls.ReadAsync(new byte[10], cts.Token));
+            return tls.Connection.LocalClosed;
+        });
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint, cts.Token);
+        await using var client = await TlsStream.ConnectAsync(tcp.GetStream(), c, cts.Token);
+        await client.ShutdownAsync(cts.Token);
+        Assert.Equal(0, await client.ReadAsync(new byte[10], cts.Token));
+        Assert.True(client.Connection.PeerClosed);
+        Assert.True(await server);
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task HandshakeTimesOutWhenThePeerNeverAnswers()
+    {
+        var (c, _) = Loopback.MutualOptions();
+        var (listener, endpoint) = await ListenAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint);
+        using var accepted = await listener.AcceptSocketAsync();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var stream = new TlsStream(tcp.GetStream(), TlsConnection.CreateClient(c));
+        await Assert.ThrowsAsync<TimeoutException>(() => stream.HandshakeAsync(TimeSpan.FromMilliseconds(300)));
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
+        await stream.DisposeAsync();
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task HandshakeCanBeCancelled()
+    {
+        var (c, _) = Loopback.MutualOptions();
+        var (listener, endpoint) = await ListenAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint);
+        using var accepted = await listener.AcceptSocketAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TlsStream.ConnectAsync(tcp.GetStream(), c, cts.Token));
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task TransportClosedDuringHandshakeIsAnIOException()
+    {
+        var (c, _) = Loopback.MutualOptions();
+        var (listener, endpoint) = await ListenAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint);
+        var accepted = await listener.AcceptSocketAsync();
+        accepted.Close();
+        await Assert.ThrowsAsync<IOException>(() => TlsStream.ConnectAsync(tcp.GetStream(), c));
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task FailedHandshakeSendsTheAlertToThePeer()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        c.Certificate = null;
+        var (listener, endpoint) = await ListenAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(cts.Token);
+            return await Assert.ThrowsAsync<TlsAlertException>(() => TlsStream.AcceptAsync(new NetworkStream(socket), s, cts.Token));
+        });
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(endpoint, cts.Token);
+        // TLS 1.3 clients finish first; the server's refusal arrives on the client's first read.
+        await using var client = await TlsStream.ConnectAsync(tcp.GetStream(), c, cts.Token);
+        var received = await Assert.ThrowsAsync<TlsAlertException>(async () => _ = await client.ReadAsync(new byte[16], cts.Token));
+        Assert.Equal(AlertDescription.CertificateRequired, received.Alert);
+        Assert.True(received.ReceivedFromPeer);
+        Assert.Equal(AlertDescription.CertificateRequired, (await server).Alert);
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task PipesCarryDataBothWaysAndCompleteOnClose()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        s.AnswerCloseNotify = false; // half-close: the server still answers after the client's close_notify
+        var clientToServer = new Pipe();
+        var serverToClient = new Pipe();
+        var clientTransport = new DuplexPipe(serverToClient.Reader, clientToServer.Writer);
+        var serverTransport = new DuplexPipe(clientToServer.Reader, serverToClient.Writer);
+        await using var client = new TlsPipe(clientTransport, TlsConnection.CreateClient(c));
+        await using var server = new TlsPipe(serverTransport, TlsConnection.CreateServer(s));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await Task.WhenAll(client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token), server.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token));
+        Assert.Equal("spiffe://test.example/client", server.Connection.PeerIdentity!.SpiffeId);
+
+        var payload = RandomNumberGenerator.GetBytes(200_000);
+        await client.Output.WriteAsync(payload, cts.Token);
+        await client.Output.CompleteAsync();
+        var received = await ReadAllAsync(server.Input, cts.Token);
+        Assert.Equal(payload, received);
+        Assert.True(server.Connection.PeerClosed);
+
+        await server.Output.WriteAsync("bye"u8.ToArray(), cts.Token);
+        await server.Output.CompleteAsync();
+        Assert.Equal("bye"u8.ToArray(), await ReadAllAsync(client.Input, cts.Token));
+    }
+
+    [Fact]
+    public async Task PipeHandshakeFailureSurfacesTheAlert()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        c.ServerName = "elsewhere.example";
+        var clientToServer = new Pipe();
+        var serverToClient = new Pipe();
+        await using var client = new TlsPipe(new DuplexPipe(serverToClient.Reader, clientToServer.Writer), TlsConnection.CreateClient(c));
+        await using var server = new TlsPipe(new DuplexPipe(clientToServer.Reader, serverToClient.Writer), TlsConnection.CreateServer(s));
+        var serverTask = server.HandshakeAsync(TimeSpan.FromSeconds(10));
+        var e = await Assert.ThrowsAsync<TlsAlertException>(() => client.HandshakeAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(AlertDescription.BadCertificate, e.Alert);
+        var peer = await Assert.ThrowsAsync<TlsAlertException>(() => serverTask);
+        Assert.Equal(AlertDescription.BadCertificate, peer.Alert);
+        Assert.True(peer.ReceivedFromPeer);
+    }
+
+    private static async Task<byte[]> ReadAllAsync(PipeReader reader, CancellationToken ct)
+    {
+        var all = new MemoryStream();
+        while (true)
+        {
+            var result = await reader.ReadAsync(ct);
+            foreach (var segment in result.Buffer) all.Write(segment.Span);
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted) break;
+        }
+        return all.ToArray();
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+}
+
+/// <summary>Post-handshake messages the client must accept.</summary>
+public class PostHandshakeTests
+{
+    [Fact]
+    public void ClientAcceptsNewSessionTickets()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        using var loop = new Loopback(c, s);
+        loop.Handshake();
+        var w = new ArrayBufferWriter<byte>();
+        var nst = new NewSessionTicket { Lifetime = 3600, AgeAdd = 7, Nonce = [0], Ticket = [1, 2, 3], Extensions = new Extensions.ExtensionList([]) };
+        var msg = new Codec.TlsWriter();
+        nst.Write(msg);
+        loop.Server.Records.Write(ContentType.Handshake, msg.WrittenSpan, w);
+        loop.Queue(true, w.WrittenSpan);
+        loop.Pump();
+        loop.ServerSends("still fine"u8);
+        Assert.Equal("still fine"u8.ToArray(), loop.ClientReceived.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void TicketLifetimeOverSevenDaysFailsWithIllegalParameter()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        using var loop = new Loopback(c, s);
+        loop.Handshake();
+        var nst = new NewSessionTicket { Lifetime = 604801, Ticket = [1], Extensions = new Extensions.ExtensionList([]) };
+        var msg = new Codec.TlsWriter();
+        nst.Write(msg);
+        var w = new ArrayBufferWriter<byte>();
+        loop.Server.Records.Write(ContentType.Handshake, msg.WrittenSpan, w);
+        var e = Assert.Throws<TlsAlertException>(() => loop.Client.Process(w.WrittenMemory, new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>(), out _));
+        Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
+    }
+
+    [Fact]
+    public void PostHandshakeCertificateRequestWithoutOfferFailsWithUnexpectedMessage()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        using var loop = new Loopback(c, s);
+        loop.Handshake();
+        var w = new ArrayBufferWriter<byte>();
+        loop.Server.Records.Write(ContentType.Handshake, Support.Flights.Message(HandshakeType.CertificateRequest, [1, 5, 0, 6, 0, 13, 0, 2, 4, 3]), w);
+        var e = Assert.Throws<TlsAlertException>(() => loop.Client.Process(w.WrittenMemory, new ArrayBufferWriter<byte>(), new ArrayBufferWriter<byte>(), out _));
+        Assert.Equal(AlertDescription.UnexpectedMessage, e.Alert);
+    }
+}

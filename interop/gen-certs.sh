@@ -15,6 +15,8 @@
 #   server-wrongname.{pem,key}           issued by ca-p256 for CN/SAN wrong.example only
 # A two-level chain (P-256): intermediate-ca.{pem,key} (CA:TRUE, pathlen 0) issued by ca-p256, and
 #   server-chained.{pem,key}, client-chained.{pem,key}   leaves issued by the intermediate; the .pem holds leaf + intermediate
+# OCSP responses (DER, signed by ca-p256 itself, no nonce, valid 1 day) about server-p256:
+#   ocsp-server-p256-good.der, ocsp-server-p256-revoked.der (revoked an hour ago)
 # Keys are unencrypted PKCS#8; every file is created mode 0600 (umask 077).
 # Works with OpenSSL 3.0 (no -not_before/-not_after): backdated certificates come from `openssl ca -startdate/-enddate`.
 set -euo pipefail
@@ -104,6 +106,16 @@ mkleaf client-chained p256 client client-chained "URI:spiffe://interop.test/clie
 cat intermediate-ca.pem >> server-chained.pem
 cat intermediate-ca.pem >> client-chained.pem
 
+mkocsp() { # $1=out $2=status line (V or R entry) for server-p256 in an `openssl ocsp -index` database
+  printf '%s\n' "$2" > "$TMP/ocsp-index.txt"
+  openssl ocsp -index "$TMP/ocsp-index.txt" -rsigner ca-p256.pem -rkey ca-p256.key -CA ca-p256.pem -issuer ca-p256.pem \
+      -cert server-p256.pem -no_nonce -ndays 1 -respout "$1" >/dev/null 2>&1
+}
+serial=$(openssl x509 -in server-p256.pem -noout -serial | cut -d= -f2)
+ocsp_expiry=$(date -u -d '+1 year' +%y%m%d%H%M%SZ)
+mkocsp ocsp-server-p256-good.der "$(printf 'V\t%s\t\t%s\tunknown\t/CN=localhost' "$ocsp_expiry" "$serial")"
+mkocsp ocsp-server-p256-revoked.der "$(printf 'R\t%s\t%s\t%s\tunknown\t/CN=localhost' "$ocsp_expiry" "$(date -u -d '1 hour ago' +%y%m%d%H%M%SZ)" "$serial")"
+
 # Self-check: the good leaves verify, the negative ones fail for the intended reason.
 for alg in p256 p384 rsa ed25519; do
   openssl verify -CAfile ca-$alg.pem -purpose sslserver server-$alg.pem >/dev/null
@@ -115,4 +127,6 @@ openssl verify -CAfile ca-p256.pem -untrusted intermediate-ca.pem -purpose sslcl
 ! openssl verify -CAfile ca-p256.pem server-expired.pem >/dev/null 2>&1
 ! openssl verify -CAfile ca-p256.pem client-untrusted.pem >/dev/null 2>&1
 ! openssl verify -CAfile ca-p256.pem -verify_hostname localhost server-wrongname.pem >/dev/null 2>&1
+openssl ocsp -respin ocsp-server-p256-good.der -resp_text -noverify 2>/dev/null | grep -q "Cert Status: good"
+openssl ocsp -respin ocsp-server-p256-revoked.der -resp_text -noverify 2>/dev/null | grep -q "Cert Status: revoked"
 echo "interop PKI written to $(pwd)"

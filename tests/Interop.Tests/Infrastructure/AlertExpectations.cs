@@ -13,6 +13,7 @@ public static class AlertExpectations
         AlertDescription.CertificateExpired => "alert certificate expired",
         AlertDescription.BadCertificate => "alert bad certificate",
         AlertDescription.AccessDenied => "alert access denied",
+        AlertDescription.BadCertificateStatusResponse => "tlsv1 bad certificate status response", // no "alert" in this one
         _ => "alert " + AlertDescriptions.Name(a).Replace('_', ' '),
     };
 

@@ -33,6 +33,7 @@ genkey() { # $1=alg $2=outfile: PKCS#8 PEM
     p256)    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve -out "$2" ;;
     p384)    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -pkeyopt ec_param_enc:named_curve -out "$2" ;;
     rsa)     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$2" 2>/dev/null ;;
+    rsapss)  openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out "$2" 2>/dev/null ;;
     ed25519) openssl genpkey -algorithm ED25519 -out "$2" ;;
     *) echo "unknown key type $1" >&2; exit 2 ;;
   esac
@@ -90,6 +91,10 @@ for alg in p256 p384 rsa ed25519; do
   mkleaf client-$alg "$alg" client client-$alg "URI:spiffe://interop.test/client-$alg" ca-$alg "$alg"
 done
 
+# RSA-PSS keys (id-RSASSA-PSS SubjectPublicKeyInfo): they sign only with rsa_pss_pss_* (RFC 8446 §4.2.3).
+mkleaf server-rsapss rsapss server localhost "DNS:localhost,IP:127.0.0.1" ca-rsa rsa
+mkleaf client-rsapss rsapss client client-rsapss "URI:spiffe://interop.test/client-rsapss" ca-rsa rsa
+
 mkca   untrusted-ca p256 "Untrusted Interop CA"
 mkleaf client-untrusted p256 client client-untrusted "URI:spiffe://interop.test/client-untrusted" untrusted-ca p256
 mkleaf server-untrusted p256 server localhost "DNS:localhost,IP:127.0.0.1" untrusted-ca p256
@@ -122,6 +127,8 @@ for alg in p256 p384 rsa ed25519; do
   openssl verify -CAfile ca-$alg.pem -purpose sslclient client-$alg.pem >/dev/null
 done
 openssl verify -CAfile ca-p256.pem -verify_hostname localhost server-p256.pem >/dev/null
+openssl verify -CAfile ca-rsa.pem -purpose sslserver server-rsapss.pem >/dev/null
+openssl verify -CAfile ca-rsa.pem -purpose sslclient client-rsapss.pem >/dev/null
 openssl verify -CAfile ca-p256.pem -untrusted intermediate-ca.pem -purpose sslserver server-chained.pem >/dev/null
 openssl verify -CAfile ca-p256.pem -untrusted intermediate-ca.pem -purpose sslclient client-chained.pem >/dev/null
 ! openssl verify -CAfile ca-p256.pem server-expired.pem >/dev/null 2>&1

@@ -57,6 +57,44 @@ public sealed class SignatureSchemeTests(PkiFixture pki)
         Assert.Equal(SignatureScheme.RsaPssRsaeSha384, h.Trace().CertificateVerifyScheme(sent: false));
     }
 
+    /// <summary>An id-RSASSA-PSS key signs with rsa_pss_pss_* (RFC 8446 §4.2.3): our server against openssl s_client.</summary>
+    [SkippableFact]
+    public async Task OurServerWithAnRsaPssKeySignsRsaPssPss()
+    {
+        ExternalTool.Require("openssl");
+        using var cts = Timeouts.ForCase();
+        var (cert, key) = pki.Client(KeyType.P256);
+        await using var h = new EngineServerHarness(pki.NewTraceFile("rsapss-server"));
+        var sClient = h.StartClient(["-CAfile", pki.Ca(KeyType.Rsa2048), "-verify_return_error", "-servername", "localhost", "-cert", cert, "-key", key]);
+        var (serverCert, serverKey) = pki.Named("server-rsapss");
+        var tls = await h.AcceptAsync(EngineOptions.Server(serverCert, serverKey, pki.Ca(KeyType.P256)), cts.Token);
+        var ours = EngineView.From(tls.Connection);
+        await Exchange.PingPongAsync(tls, sClient, "rsapss-server", cts.Token);
+        await Exchange.CloseAsync(tls, cts.Token);
+        Assert.Equal(0, await sClient.WaitForExitAsync(Timeouts.Step));
+        Assert.Equal(SignatureScheme.RsaPssPssSha256, ours.LocalScheme);
+        Assert.Equal(SignatureScheme.RsaPssPssSha256, h.Trace().CertificateVerifyScheme(sent: false));
+    }
+
+    /// <summary>Our client with an id-RSASSA-PSS key against openssl s_server requiring a client certificate.</summary>
+    [SkippableFact]
+    public async Task OurClientWithAnRsaPssKeySignsRsaPssPss()
+    {
+        ExternalTool.Require("openssl");
+        using var cts = Timeouts.ForCase();
+        var (cert, key) = pki.Server(KeyType.P256);
+        await using var h = await OpenSslServerHarness.StartAsync(
+            ["-cert", cert, "-key", key, "-CAfile", pki.Ca(KeyType.Rsa2048), "-Verify", "1", "-verify_return_error"], pki.NewTraceFile("rsapss-client"));
+        var (clientCert, clientKey) = pki.Named("client-rsapss");
+        var tls = await h.ConnectAsync(EngineOptions.Client(clientCert, clientKey, pki.Ca(KeyType.P256)), cts.Token);
+        var ours = EngineView.From(tls.Connection);
+        await Exchange.PingPongAsync(tls, h.Server, "rsapss-client", cts.Token);
+        await Exchange.CloseAsync(tls, cts.Token);
+        Assert.Equal(0, await h.Server.WaitForExitAsync(Timeouts.Step));
+        Assert.Equal(SignatureScheme.RsaPssPssSha256, ours.LocalScheme);
+        Assert.Equal(SignatureScheme.RsaPssPssSha256, h.Trace().CertificateVerifyScheme(sent: false));
+    }
+
     /// <summary>ECDSA schemes are bound to the curve in TLS 1.3: a P-256 key signs with ecdsa_secp256r1_sha256 even when the client prefers P-384's.</summary>
     [SkippableFact]
     public async Task OurP256ServerUsesTheCurveBoundSchemeWhateverTheOrder()

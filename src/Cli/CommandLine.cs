@@ -57,6 +57,7 @@ internal static class CommandLine
                 "demo" => await DemoCommand.RunAsync(parsed),
                 "server" => await ServerCommand.RunAsync(parsed),
                 "client" => await ClientCommand.RunAsync(parsed),
+                "x509" => X509Command.Run(parsed),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
             };
         }

@@ -30,12 +30,16 @@ public sealed class ChainValidator
             return ValidationResult.Failure(new CertificateError(CertificateErrorCode.Malformed, 0, null, "no certificate was presented"));
 
         Certificate leaf = presented[0];
-        CertificateError? error = CertificateChecks.Intrinsic(leaf, 0, options.Time) ?? CertificateChecks.Leaf(leaf, options.Purpose);
+        bool trustedLeaf = TrustStore.ContainsExactly(leaf);
+        CertificateError? error = CertificateChecks.Intrinsic(leaf, 0, options.Time) ?? CertificateChecks.Leaf(leaf, options)
+            ?? (options.StrictProfile
+                ? CertificateChecks.Profile(leaf, 0, trustedLeaf ? CertificateChecks.Position.TrustedLeaf : CertificateChecks.Position.Leaf)
+                : null);
         if (error is not null)
             return ValidationResult.Failure(error);
 
         List<Certificate> chain;
-        if (TrustStore.ContainsExactly(leaf))
+        if (trustedLeaf)
         {
             // A trust anchor presented as the end entity is accepted only when it is exactly that anchor.
             chain = [leaf];

@@ -38,6 +38,9 @@ internal sealed class PathBuilder
         }
     }
 
+    /// <summary>Signature verifications done (certificates and CRLs).</summary>
+    public int SignaturesChecked => _budget.SignaturesTaken;
+
     /// <summary>The error to report when <see cref="Build"/> returns null.</summary>
     public CertificateError Error => _best ?? new CertificateError(CertificateErrorCode.UnknownIssuer, 0, null, "no path was found");
 

@@ -9,7 +9,7 @@ internal sealed class CliArgs
     private static readonly HashSet<string> Flags =
     [
         "require-client-cert", "echo", "keyupdate", "quiet",
-        "require-explicit-policy", "inhibit-policy-mapping", "inhibit-any-policy",
+        "require-explicit-policy", "inhibit-policy-mapping", "inhibit-any-policy", "lenient-profile",
     ];
 
     private readonly List<string> _positionals = [];

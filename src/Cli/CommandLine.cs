@@ -14,6 +14,8 @@ internal static class CommandLine
           demo                  mutual TLS between our server and our client on 127.0.0.1 with a generated test PKI
           server                a TLS 1.3 server in the spirit of openssl s_server
           client                a TLS 1.3 client in the spirit of openssl s_client
+          x509 verify LEAF      validate a certificate chain (RFC 5280) and print the path or the check at fault
+          x509 limbo FILE       run an x509-limbo suite (JSON, plain or .gz); results JSON to stdout or --output
 
         server options:
           --port N              port to listen on (0 = any free port; the chosen port is printed)
@@ -33,6 +35,18 @@ internal static class CommandLine
           --cert FILE --key FILE --pass P --pkcs12 FILE   client certificate
           --ca FILE             trust anchors for the server certificate (required)
           --keyupdate           send a KeyUpdate (update_requested) after the handshake
+        x509 verify options (inputs PEM or DER; repeat the repeatable ones):
+          --anchor FILE         trust anchors (at least one; repeatable)
+          --intermediate FILE   untrusted intermediates, any order (repeatable; a PEM LEAF file may hold them too)
+          --crl FILE            CRLs to check revocation against (repeatable)
+          --at TIME             validation time: ISO 8601, Unix seconds or now (default now)
+          --purpose P           server | client | any (default any)
+          --name NAME           expected DNS name or IP address of the leaf
+          --policy OID          user-initial-policy-set (repeatable; default anyPolicy)
+          --require-explicit-policy  --inhibit-policy-mapping  --inhibit-any-policy   RFC 5280 §6.1.1 inputs
+          --lenient-profile     accept CA certificates without SKI/AKI or critical basicConstraints
+        x509 limbo options:
+          --output FILE         write the results JSON to FILE instead of stdout
         common options:
           --groups LIST         e.g. X25519:P-256:P-384
           --ciphersuites LIST   e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256

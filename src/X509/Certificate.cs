@@ -192,19 +192,26 @@ public sealed class Certificate
         if (state is null)
         {
             object created;
-            try
+            if (PublicKeyCache.TryGet(SubjectPublicKeyInfo.Span, out PublicKey cached))
             {
-                created = PublicKeyDecoder.Import(SubjectPublicKeyInfo.Span);
+                created = cached;
             }
-            catch (X509Exception e)
-            {
-                created = e.Message;
-            }
-            state = Interlocked.CompareExchange(ref _keyOrError, created, null);
-            if (state is null)
-                state = created;
             else
-                (created as PublicKey)?.Dispose();
+            {
+                try
+                {
+                    PublicKey imported = PublicKeyDecoder.Import(SubjectPublicKeyInfo.Span);
+                    created = PublicKeyCache.Add(SubjectPublicKeyInfo.Span, imported);
+                    if (!ReferenceEquals(created, imported))
+                        imported.Dispose();
+                }
+                catch (X509Exception e)
+                {
+                    created = e.Message;
+                }
+            }
+            // Keys are shared through PublicKeyCache, so a losing racer's key is never disposed here.
+            state = Interlocked.CompareExchange(ref _keyOrError, created, null) ?? created;
         }
         key = state as PublicKey;
         error = key is null ? (string)state : null;

@@ -77,7 +77,8 @@ internal static class CertificateChecks
                 $"extendedKeyUsage does not include {purpose} or anyExtendedKeyUsage");
         // The subject key must be one this library can use (the peer proves possession with it): supported algorithm,
         // curve and size (RSA at least 2048 bits, whole octets; the CA/B BR 7.1.3.1 key rules).
-        if (!leaf.TryGetPublicKey(out _, out string? keyError))
+        // (Checked without importing the key: the TLS layer imports it once, to verify CertificateVerify.)
+        if (PublicKeyDecoder.Check(leaf.SubjectPublicKeyInfo.Span) is { } keyError)
             return CertificateError.For(CertificateErrorCode.UnsupportedAlgorithm, 0, leaf, keyError);
         return options.RequireCommonNameInSubjectAltName ? CommonNameInSubjectAltName(leaf) : null;
     }

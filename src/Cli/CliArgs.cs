@@ -8,7 +8,7 @@ internal sealed class CliArgs
 {
     private static readonly HashSet<string> Flags =
     [
-        "require-client-cert", "echo", "keyupdate", "quiet",
+        "require-client-cert", "echo", "keyupdate", "quiet", "no-tickets",
         "require-explicit-policy", "inhibit-policy-mapping", "inhibit-any-policy", "lenient-profile",
     ];
 

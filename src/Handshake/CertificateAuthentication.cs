@@ -24,14 +24,22 @@ internal static class CertificateAuthentication
         return null;
     }
 
-    /// <summary>Writes a Certificate message (RFC 8446 §4.4.2); an absent certificate gives an empty certificate_list.</summary>
-    public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context)
+    /// <summary>
+    /// Writes a Certificate message (RFC 8446 §4.4.2); an absent certificate gives an empty certificate_list. An OCSP
+    /// staple goes in the leaf's entry as a CertificateStatus (§4.4.2.1).
+    /// </summary>
+    public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context, ReadOnlyMemory<byte>? staple = null)
     {
         var entries = new List<CertificateEntry>();
         if (certificate is not null)
         {
             foreach (var c in certificate.Chain)
-                entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList([])));
+            {
+                var extensions = new List<Extension>();
+                if (entries.Count == 0 && staple is { IsEmpty: false } s)
+                    extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
+                entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList(extensions)));
+            }
         }
         new CertificateMessage { Context = context, Entries = entries }.Write(w);
     }
@@ -111,6 +119,7 @@ internal static class CertificateAuthentication
             var error = result.Error!;
             throw new TlsAlertException(AlertFor(error.Code), $"{(peerIsServer ? "server" : "client")} certificate rejected: {error.Message}");
         }
+        StapleCheck.Check(message, result.Chain, options, peerIsServer);
         return new PeerIdentity(result.Chain);
     }
 

@@ -38,6 +38,7 @@ internal abstract class HandshakeMachine : IDisposable
     public string? ApplicationProtocol { get; protected set; }
     public string? ServerName { get; protected set; }
     public bool HelloRetried { get; protected set; }
+    public bool Resumed { get; protected set; }
     public PeerIdentity? PeerIdentity { get; protected set; }
     public bool IsComplete { get; private set; }
 
@@ -91,6 +92,9 @@ internal abstract class HandshakeMachine : IDisposable
         LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", ServerHandshakeSecret);
     }
 
+    /// <summary>resumption_master_secret over the transcript through the client Finished (RFC 8446 §7.1).</summary>
+    protected byte[] DeriveResumptionMasterSecret() => Keys!.Derive("res master"u8, Transcript.CurrentHash());
+
     /// <summary>After the server Finished: Master Secret and the first application traffic secrets.</summary>
     protected void DeriveApplicationSecrets()
     {
@@ -140,6 +144,20 @@ internal abstract class HandshakeMachine : IDisposable
     {
         if (Options.KeyLog is not { } log) return;
         log($"{label} {Convert.ToHexStringLower(ClientRandom)} {Convert.ToHexStringLower(secret)}");
+    }
+
+    /// <summary>The peer's chain, validated when its Certificate arrived; authorized once CertificateVerify proves possession.</summary>
+    protected PeerIdentity? PendingPeer;
+
+    /// <summary>
+    /// The peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript up to its Certificate; then the application's
+    /// authorization callback sees the identity that proved possession of its key.
+    /// </summary>
+    protected void ReceiveCertificateVerify(byte[] message, ReadOnlySpan<byte> body)
+    {
+        PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, PendingPeer!.Certificate, Options.SignatureSchemes, peerIsServer: !IsServer, Transcript.CurrentHash());
+        Transcript.Add(message);
+        PeerIdentity = CertificateAuthentication.Authorize(PendingPeer, Options);
     }
 
     // ---- after the handshake (RFC 8446 §4.6) ---------------------------------------------------------------------

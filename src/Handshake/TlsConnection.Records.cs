@@ -104,6 +104,8 @@ public sealed partial class TlsConnection
             throw TlsAlert.UnexpectedMessage("change_cipher_spec record is not the single byte 0x01 (RFC 8446 §5)");
         if (!_machine.ChangeCipherSpecAllowed)
             throw TlsAlert.UnexpectedMessage("change_cipher_spec outside the handshake (RFC 8446 §5)");
+        if (_joiner.HasBufferedData)
+            throw TlsAlert.UnexpectedMessage("change_cipher_spec interleaved with a fragmented handshake message (RFC 8446 §5.1)");
         if (++_changeCipherSpecs > 1)
             throw TlsAlert.UnexpectedMessage("more than one change_cipher_spec record");
     }

@@ -75,6 +75,9 @@ public sealed partial class TlsConnection : IDisposable
     /// <summary>The server name the client sent (SNI), or null.</summary>
     public string? ServerName => _machine.ServerName;
 
+    /// <summary>True if this connection resumed an earlier session with a ticket (PSK with (EC)DHE, RFC 8446 §2.2).</summary>
+    public bool Resumed => _machine.Resumed;
+
     /// <summary>True if the server answered the first ClientHello with a HelloRetryRequest.</summary>
     public bool HelloRetried => _machine.HelloRetried;
 

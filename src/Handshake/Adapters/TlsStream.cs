@@ -34,28 +34,18 @@ public sealed class TlsStream : Stream
     public bool ClosedWithoutCloseNotify { get; private set; }
 
     /// <summary>Connects as a client over <paramref name="transport"/> and completes the handshake.</summary>
-    public static async Task<TlsStream> ConnectAsync(Stream transport, TlsClientOptions options, CancellationToken ct = default)
-    {
-        var stream = new TlsStream(transport, TlsConnection.CreateClient(options));
-        try
-        {
-            await stream.HandshakeAsync(options.HandshakeTimeout, ct).ConfigureAwait(false);
-            return stream;
-        }
-        catch
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public static Task<TlsStream> ConnectAsync(Stream transport, TlsClientOptions options, CancellationToken ct = default) =>
+        HandshakeNewAsync(new TlsStream(transport, TlsConnection.CreateClient(options)), options.HandshakeTimeout, ct);
 
     /// <summary>Accepts a client over <paramref name="transport"/> and completes the handshake.</summary>
-    public static async Task<TlsStream> AcceptAsync(Stream transport, TlsServerOptions options, CancellationToken ct = default)
+    public static Task<TlsStream> AcceptAsync(Stream transport, TlsServerOptions options, CancellationToken ct = default) =>
+        HandshakeNewAsync(new TlsStream(transport, TlsConnection.CreateServer(options)), options.HandshakeTimeout, ct);
+
+    private static async Task<TlsStream> HandshakeNewAsync(TlsStream stream, TimeSpan timeout, CancellationToken ct)
     {
-        var stream = new TlsStream(transport, TlsConnection.CreateServer(options));
         try
         {
-            await stream.HandshakeAsync(options.HandshakeTimeout, ct).ConfigureAwait(false);
+            await stream.HandshakeAsync(timeout, ct).ConfigureAwait(false);
             return stream;
         }
         catch

@@ -20,10 +20,9 @@ internal sealed class ClientHandshake : HandshakeMachine
     private State _state = State.Start;
     private ClientHelloBuilder? _hello;
     private CertificateRequest? _certificateRequest;
-    private Certificate? _serverLeaf;
-    private PeerIdentity? _serverIdentity;
     private CipherSuite? _retrySuite;
     private int _ticketsReceived;
+    private byte[]? _resumptionMaster;
 
     public ClientHandshake(TlsConnection connection, TlsClientOptions options) : base(connection, options) => _options = options;
 
@@ -38,16 +37,42 @@ internal sealed class ClientHandshake : HandshakeMachine
 
     public override void Start()
     {
-        _hello = new ClientHelloBuilder(_options);
+        var ticket = _options.ServerName is { } name ? _options.SessionTickets?.Take(name, _options.TimeProvider.GetUtcNow()) : null;
+        _hello = new ClientHelloBuilder(_options, ticket);
         ClientRandom = _hello.Random;
         ServerName = _hello.ServerNameSent;
         _hello.Build().Write(Writer);
+        FillBinder();
         SendWritten();
         Connection.FlushHandshake();
         // Middlebox compatibility (RFC 8446 §D.4): the dummy change_cipher_spec goes right after the ClientHello.
         if (_options.MiddleboxCompatibility)
             Connection.SendChangeCipherSpec();
         _state = State.WaitServerHello;
+    }
+
+    /// <summary>
+    /// Computes the PSK binder over the ClientHello written so far, truncated before the binders list, and patches it
+    /// in (RFC 8446 §4.2.11.2). After a HelloRetryRequest the transcript (message_hash, HelloRetryRequest) precedes it.
+    /// </summary>
+    private void FillBinder()
+    {
+        if (_hello!.Ticket is not { } ticket) return;
+        int truncated = Writer.Length - PreSharedKeyExtension.BindersListLength(_hello.BinderLength);
+        byte[] hash;
+        if (Transcript.HasHash)
+        {
+            hash = Transcript.HashWith(Writer.WrittenSpan[..truncated]);
+        }
+        else
+        {
+            hash = new byte[CipherSuites.HashLength(ticket.Suite)];
+            Crypto.Hkdf.HashData(CipherSuites.Hash(ticket.Suite), Writer.WrittenSpan[..truncated], hash);
+        }
+        using var early = new TlsKeySchedule(ticket.Suite, ticket.Psk);
+        var binderKey = early.BinderKey();
+        Writer.Patch(Writer.Length - _hello.BinderLength, early.FinishedVerifyData(binderKey, hash));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
     }
 
     protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
@@ -60,7 +85,16 @@ internal sealed class ClientHandshake : HandshakeMachine
             case (State.WaitEncryptedExtensions, HandshakeType.EncryptedExtensions):
                 HandleEncryptedExtensions(body);
                 Transcript.Add(message);
-                _state = State.WaitCertificateOrRequest;
+                if (Resumed)
+                {
+                    // The ticket authenticated the server: no Certificate or CertificateVerify follows (RFC 8446 §2.2).
+                    PeerIdentity = _hello!.Ticket!.ServerIdentity;
+                    _state = State.WaitFinished;
+                }
+                else
+                {
+                    _state = State.WaitCertificateOrRequest;
+                }
                 break;
             case (State.WaitCertificateOrRequest, HandshakeType.CertificateRequest):
                 HandleCertificateRequest(body);
@@ -73,10 +107,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 _state = State.WaitCertificateVerify;
                 break;
             case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
-                PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, _serverLeaf!, Options.SignatureSchemes, peerIsServer: true, Transcript.CurrentHash());
-                Transcript.Add(message);
-                // Proof of possession done: now the application may authorize the server.
-                PeerIdentity = CertificateAuthentication.Authorize(_serverIdentity!, Options);
+                ReceiveCertificateVerify(message, body);
                 _state = State.WaitFinished;
                 break;
             case (State.WaitFinished, HandshakeType.Finished):
@@ -113,6 +144,18 @@ internal sealed class ClientHandshake : HandshakeMachine
         var shareBytes = sh.Extensions.Find(ExtensionType.KeyShare)
             ?? throw TlsAlert.MissingExtension("ServerHello has no key_share; this client offers only (EC)DHE (RFC 8446 §4.2.8)");
         var share = KeyShareExtension.ParseServerHello(shareBytes);
+        byte[]? psk = null;
+        if (sh.Extensions.Find(ExtensionType.PreSharedKey) is { } selectedBytes)
+        {
+            // §4.2.11: the selected identity must be one offered and the suite must have the ticket's hash.
+            var ticket = _hello.Ticket!;
+            if (PreSharedKeyExtension.ParseServerHello(selectedBytes) != 0)
+                throw TlsAlert.IllegalParameter("ServerHello.pre_shared_key selects an identity that was not offered (RFC 8446 §4.2.11)");
+            if (CipherSuites.Hash(sh.CipherSuite) != CipherSuites.Hash(ticket.Suite))
+                throw TlsAlert.IllegalParameter($"ServerHello resumes a {ticket.Suite} ticket with {sh.CipherSuite}, of another hash (RFC 8446 §4.2.11)");
+            psk = ticket.Psk;
+            Resumed = true;
+        }
         var ours = _hello.KeyShareFor(share.Group)
             ?? throw TlsAlert.IllegalParameter($"ServerHello.key_share uses {NamedGroups.Name(share.Group)}, for which no key share was offered (RFC 8446 §4.2.8)");
         byte[] shared;
@@ -128,7 +171,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         Group = share.Group;
         Transcript.SetHash(CipherSuites.Hash(sh.CipherSuite));
         Transcript.Add(message);
-        Keys = new TlsKeySchedule(sh.CipherSuite);
+        Keys = new TlsKeySchedule(sh.CipherSuite, psk);
         DeriveHandshakeSecrets(shared);
         _hello.DisposeKeyShares();
         Connection.InstallReadKeys(Keys.CreateProtection(ServerHandshakeSecret), application: false);
@@ -186,7 +229,8 @@ internal sealed class ClientHandshake : HandshakeMachine
         Transcript.SetHash(CipherSuites.Hash(hrr.CipherSuite));
         Transcript.ReplaceWithMessageHash();
         Transcript.Add(message);
-        _hello.Retry(selected, cookie).Write(Writer);
+        _hello.Retry(selected, cookie, hrr.CipherSuite).Write(Writer);
+        FillBinder();
         SendWritten();
         _state = State.WaitServerHello;
     }
@@ -237,8 +281,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         foreach (var e in msg.Entries)
             e.Extensions.RequireOffered(_hello!.Extensions, "Certificate entry");
         string? expected = _options.SkipServerNameCheck ? null : _options.ServerName;
-        _serverIdentity = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
-        _serverLeaf = _serverIdentity.Certificate;
+        PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
     }
 
     private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
@@ -249,6 +292,8 @@ internal sealed class ClientHandshake : HandshakeMachine
         if (_certificateRequest is { } cr)
             SendClientCertificate(cr);
         SendFinished(ClientHandshakeSecret);
+        if (_options.SessionTickets is not null)
+            _resumptionMaster = DeriveResumptionMasterSecret();
         InstallApplicationWriteKeys();
         InstallApplicationReadKeys();
         _state = State.Connected;
@@ -265,7 +310,9 @@ internal sealed class ClientHandshake : HandshakeMachine
         var certificate = Options.Certificate;
         SignatureScheme? scheme = certificate is null ? null : CertificateAuthentication.ChooseScheme(certificate, offered, Options.SignatureSchemes);
         if (scheme is null) certificate = null;
-        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context);
+        // A server may ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
+        var staple = cr.Extensions.Contains(ExtensionType.StatusRequest) ? Options.OcspStaple?.Current : null;
+        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context, staple);
         SendWritten();
         if (certificate is not null && scheme is { } s)
         {
@@ -280,10 +327,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         switch (type)
         {
             case HandshakeType.NewSessionTicket:
-                // Accepted and checked (RFC 8446 §4.6.1); resumption is not offered yet, so the ticket is not kept.
-                NewSessionTicket.Parse(body);
-                if (++_ticketsReceived > 64)
-                    throw TlsAlert.UnexpectedMessage("more than 64 NewSessionTicket messages");
+                ReceiveNewSessionTicket(body);
                 break;
             case HandshakeType.CertificateRequest:
                 throw TlsAlert.UnexpectedMessage("post-handshake CertificateRequest, but post_handshake_auth was not offered (RFC 8446 §4.6.2)");
@@ -293,8 +337,22 @@ internal sealed class ClientHandshake : HandshakeMachine
         }
     }
 
+    /// <summary>Checks a NewSessionTicket (RFC 8446 §4.6.1) and, when resumption is enabled, keeps it with its PSK.</summary>
+    private void ReceiveNewSessionTicket(ReadOnlySpan<byte> body)
+    {
+        var nst = NewSessionTicket.Parse(body);
+        if (++_ticketsReceived > 64)
+            throw TlsAlert.UnexpectedMessage("more than 64 NewSessionTicket messages");
+        if (_resumptionMaster is null || _options.SessionTickets is not { } store || nst.Lifetime == 0 || PeerIdentity is null || _options.ServerName is null)
+            return;
+        var psk = Keys!.TicketPsk(_resumptionMaster, nst.Nonce);
+        store.Add(new ClientSessionTicket(nst.Ticket, psk, Suite!.Value, nst.AgeAdd, TimeSpan.FromSeconds(nst.Lifetime),
+            _options.TimeProvider.GetUtcNow(), _options.ServerName, PeerIdentity, ApplicationProtocol));
+    }
+
     public override void Dispose()
     {
+        if (_resumptionMaster is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(_resumptionMaster);
         _hello?.DisposeKeyShares();
         base.Dispose();
     }

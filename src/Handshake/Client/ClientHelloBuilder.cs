@@ -14,9 +14,12 @@ internal sealed class ClientHelloBuilder
     private readonly List<KeyShare> _shares = [];
     private ExtensionList _extensions = new([]);
 
-    public ClientHelloBuilder(TlsClientOptions options)
+    public ClientHelloBuilder(TlsClientOptions options, ClientSessionTicket? ticket)
     {
         _options = options;
+        // A ticket is offered only with a suite of the same hash (RFC 8446 §4.6.1).
+        if (ticket is not null && options.CipherSuites.Any(s => Crypto.CipherSuites.Hash(s) == Crypto.CipherSuites.Hash(ticket.Suite)))
+            Ticket = ticket;
         var provider = options.Provider;
         Random = new byte[32];
         provider.FillRandom(Random);
@@ -37,6 +40,12 @@ internal sealed class ClientHelloBuilder
     public List<NamedGroup> Groups { get; }
     public string? ServerNameSent { get; }
 
+    /// <summary>The ticket offered in pre_shared_key, or null.</summary>
+    public ClientSessionTicket? Ticket { get; private set; }
+
+    /// <summary>Length of the PSK binder (the ticket's hash length).</summary>
+    public int BinderLength => Ticket is null ? 0 : Crypto.CipherSuites.HashLength(Ticket.Suite);
+
     /// <summary>The extensions of the last ClientHello sent, for checking that answers were offered.</summary>
     public ExtensionList Extensions => _extensions;
 
@@ -54,12 +63,21 @@ internal sealed class ClientHelloBuilder
         if (_options.ApplicationProtocols.Count > 0)
             ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode(_options.ApplicationProtocols)));
         ext.Add(new(ExtensionType.RecordSizeLimit, RecordSizeLimitExtension.Encode(_options.RecordSizeLimit)));
+        if (_options.Revocation.Ocsp != OcspPolicy.Off)
+            ext.Add(new(ExtensionType.StatusRequest, StatusRequestExtension.EncodeClientHello()));
         ext.Add(new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeClientHello()));
         // Only (EC)DHE-authenticated PSKs would be accepted (psk_dhe_ke); offering the mode lets servers send tickets.
         ext.Add(new(ExtensionType.PskKeyExchangeModes, [1, PskKeyExchangeModesExtension.PskDheKe]));
         if (cookie is not null)
             ext.Add(new(ExtensionType.Cookie, CookieExtension.Encode(cookie)));
         ext.Add(new(ExtensionType.KeyShare, KeyShareExtension.EncodeClientHello(_shares)));
+        if (Ticket is { } t)
+        {
+            // pre_shared_key goes last (RFC 8446 §4.2.11); the binder is filled in once the message is hashed.
+            var age = _options.TimeProvider.GetUtcNow() - t.Received;
+            uint obfuscated = unchecked((uint)(long)age.TotalMilliseconds + t.AgeAdd);
+            ext.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeClientHello(t.Ticket, obfuscated, BinderLength)));
+        }
         _extensions = new ExtensionList(ext);
         return new ClientHello
         {
@@ -71,8 +89,11 @@ internal sealed class ClientHelloBuilder
     }
 
     /// <summary>The second ClientHello: a fresh share for <paramref name="selected"/> (if given) and the cookie.</summary>
-    public ClientHello Retry(NamedGroup? selected, byte[]? cookie)
+    public ClientHello Retry(NamedGroup? selected, byte[]? cookie, CipherSuite suite)
     {
+        // A ticket of another hash than the HelloRetryRequest's suite is dropped from the second ClientHello.
+        if (Ticket is not null && Crypto.CipherSuites.Hash(Ticket.Suite) != Crypto.CipherSuites.Hash(suite))
+            Ticket = null;
         if (selected is { } g)
         {
             DisposeKeyShares();

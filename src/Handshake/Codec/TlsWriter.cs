@@ -20,6 +20,9 @@ internal sealed class TlsWriter
 
     public void Clear() => _length = 0;
 
+    /// <summary>Overwrites bytes already written (PSK binders are filled in after the ClientHello is hashed).</summary>
+    public void Patch(int offset, ReadOnlySpan<byte> value) => value.CopyTo(_buffer.AsSpan(offset, _length - offset));
+
     public void WriteU8(byte v) => Reserve(1)[0] = v;
     public void WriteU16(ushort v) => BinaryPrimitives.WriteUInt16BigEndian(Reserve(2), v);
     public void WriteU32(uint v) => BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), v);

@@ -48,6 +48,18 @@ internal sealed class TlsKeySchedule : IDisposable
         _secret = next;
     }
 
+    /// <summary>binder_key = Derive-Secret(Early Secret, "res binder", "") for resumption PSKs (RFC 8446 §7.1).</summary>
+    public byte[] BinderKey()
+    {
+        Span<byte> emptyHash = stackalloc byte[_hashLength];
+        Hkdf.HashData(_hash, [], emptyHash);
+        return HkdfLabel.DeriveSecret(_hash, _secret, "res binder"u8, emptyHash);
+    }
+
+    /// <summary>The PSK of a ticket: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1).</summary>
+    public byte[] TicketPsk(ReadOnlySpan<byte> resumptionMasterSecret, ReadOnlySpan<byte> nonce) =>
+        HkdfLabel.Expand(_hash, resumptionMasterSecret, "resumption"u8, nonce, _hashLength);
+
     /// <summary>Handshake Secret = HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE).</summary>
     public void AdvanceToHandshake(ReadOnlySpan<byte> sharedSecret) => Advance(sharedSecret);
 

@@ -60,6 +60,15 @@ internal sealed class Transcript : IDisposable
         return _hash.GetCurrentHash(destination);
     }
 
+    /// <summary>Transcript-Hash of the messages so far followed by <paramref name="extra"/>, without adding it (PSK binders, RFC 8446 §4.2.11.2).</summary>
+    public byte[] HashWith(ReadOnlySpan<byte> extra)
+    {
+        if (_hash is null) throw new InvalidOperationException("transcript hash not yet fixed");
+        using var copy = _hash.Clone();
+        copy.AppendData(extra);
+        return copy.GetHashAndReset();
+    }
+
     public byte[] CurrentHash()
     {
         var h = new byte[HashLength];

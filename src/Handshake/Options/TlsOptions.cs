@@ -36,6 +36,15 @@ public abstract class TlsOptions
     /// </summary>
     public Action<string>? KeyLog { get; set; }
 
+    /// <summary>Revocation checking of the peer's certificate (OCSP staples; RFC 6066, RFC 6960, RFC 7633).</summary>
+    public RevocationOptions Revocation { get; set; } = new();
+
+    /// <summary>
+    /// This endpoint's OCSP staple: a server sends it when the client asks (status_request); a client sends it when
+    /// the server's CertificateRequest asks (RFC 8446 §4.4.2.1). See <see cref="OcspStaple"/> and <see cref="OcspStapler"/>.
+    /// </summary>
+    public IOcspStapleSource? OcspStaple { get; set; }
+
     /// <summary>DoS limits.</summary>
     public TlsLimits Limits { get; set; } = new();
 
@@ -93,6 +102,12 @@ public sealed class TlsClientOptions : TlsOptions
     /// <summary>Send a 32-byte legacy_session_id and a ChangeCipherSpec (RFC 8446 §D.4). Default true, as OpenSSL does.</summary>
     public bool MiddleboxCompatibility { get; set; } = true;
 
+    /// <summary>
+    /// Where tickets from servers are kept for resumption (RFC 8446 §2.2). Null (the default) disables resumption.
+    /// Share one store between connections to the same servers; tickets are single-use.
+    /// </summary>
+    public ISessionTicketStore? SessionTickets { get; set; }
+
     /// <summary>Groups for which the first ClientHello carries a key share. Default: the first of <see cref="TlsOptions.Groups"/>.</summary>
     public IList<NamedGroup>? KeyShareGroups { get; set; }
 
@@ -119,11 +134,31 @@ public sealed class TlsServerOptions : TlsOptions
     /// <summary>Send a cookie in HelloRetryRequest and require it back (RFC 8446 §4.2.2). Default true.</summary>
     public bool HelloRetryCookie { get; set; } = true;
 
+    /// <summary>
+    /// Keys that seal stateless session tickets. When set, the server sends <see cref="TicketsPerHandshake"/>
+    /// NewSessionTicket messages after each full handshake and accepts them for resumption with (EC)DHE
+    /// (psk_dhe_ke only; no 0-RTT). Null (the default) disables resumption.
+    /// </summary>
+    public SessionTicketKeys? SessionTicketKeys { get; set; }
+
+    /// <summary>ticket_lifetime sent to clients and enforced on resumption (at most 7 days, RFC 8446 §4.6.1). Default 2 hours.</summary>
+    public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Tickets sent after each handshake. Default 1.</summary>
+    public int TicketsPerHandshake { get; set; } = 1;
+
+    /// <summary>How far the client's view of a ticket's age may differ from the server's (RFC 8446 §8.3). Default 10 seconds.</summary>
+    public TimeSpan TicketAgeTolerance { get; set; } = TimeSpan.FromSeconds(10);
+
     internal override void Validate()
     {
         base.Validate();
         if (Certificate is null) throw new ArgumentException("a server needs a Certificate");
         if (ClientAuthentication != ClientAuthenticationMode.None && TrustAnchors is null)
             throw new ArgumentException("TrustAnchors are required to authenticate clients");
+        if (TicketLifetime <= TimeSpan.Zero || TicketLifetime > TimeSpan.FromDays(7))
+            throw new ArgumentException("TicketLifetime must be within (0, 7 days] (RFC 8446 §4.6.1)");
+        if (TicketsPerHandshake is < 0 or > 16)
+            throw new ArgumentException("TicketsPerHandshake must be within 0..16");
     }
 }

@@ -21,9 +21,8 @@ internal sealed class ServerHandshake : HandshakeMachine
     private ClientHelloNegotiation? _first;
     private byte[]? _cookie;
     private bool _sentChangeCipherSpec;
-    private Certificate? _clientLeaf;
-    private PeerIdentity? _clientIdentity;
     private ExtensionList _certificateRequestExtensions = new([]);
+    private AcceptedPsk? _psk;
 
     public ServerHandshake(TlsConnection connection, TlsServerOptions options) : base(connection, options) => _options = options;
 
@@ -49,17 +48,11 @@ internal sealed class ServerHandshake : HandshakeMachine
                 HandleCertificate(message, body);
                 break;
             case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
-                PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, _clientLeaf!, Options.SignatureSchemes, peerIsServer: false, Transcript.CurrentHash());
-                Transcript.Add(message);
-                PeerIdentity = CertificateAuthentication.Authorize(_clientIdentity!, Options);
+                ReceiveCertificateVerify(message, body);
                 _state = State.WaitFinished;
                 break;
             case (State.WaitFinished, HandshakeType.Finished):
-                VerifyFinished(body, ClientHandshakeSecret);
-                Transcript.Add(message);
-                InstallApplicationReadKeys();
-                _state = State.Connected;
-                CompleteHandshake();
+                HandleFinished(message, body);
                 break;
             default:
                 throw Unexpected(type, _state switch
@@ -90,6 +83,9 @@ internal sealed class ServerHandshake : HandshakeMachine
             SendHelloRetryRequest(hello, message, n);
             return;
         }
+        // A ticket may replace certificate authentication once the group is settled (RFC 8446 §4.2.11).
+        Transcript.SetHash(CipherSuites.Hash(n.Suite));
+        _psk = ServerResumption.TryAccept(hello, message, n.Suite, _options, Transcript);
         if (n.OffersEarlyData)
             Connection.SkipEarlyData(untilClientHello: false);
         else
@@ -157,23 +153,26 @@ internal sealed class ServerHandshake : HandshakeMachine
             }
             var random = new byte[32];
             Options.Provider.FillRandom(random);
+            var extensions = new List<Extension>
+            {
+                new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
+                new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
+            };
+            if (_psk is not null)
+                extensions.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeServerHello(_psk.Index)));
             var sh = new ServerHello
             {
                 Random = random,
                 LegacySessionIdEcho = hello.LegacySessionId,
                 CipherSuite = n.Suite,
-                Extensions = new ExtensionList(
-                [
-                    new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
-                    new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
-                ]),
+                Extensions = new ExtensionList(extensions),
             };
             Transcript.SetHash(CipherSuites.Hash(n.Suite));
             Transcript.Add(message);
             sh.Write(Writer);
             SendWritten();
         }
-        Keys = new TlsKeySchedule(n.Suite);
+        Keys = new TlsKeySchedule(n.Suite, _psk is null ? default : _psk.Psk);
         DeriveHandshakeSecrets(shared);
         Connection.FlushHandshake();
         SendChangeCipherSpecIfCompatible(hello);
@@ -181,9 +180,22 @@ internal sealed class ServerHandshake : HandshakeMachine
         Connection.InstallReadKeys(Keys.CreateProtection(ClientHandshakeSecret), application: false);
 
         SendEncryptedExtensions(n);
+        if (_psk is not null)
+        {
+            // Resumption: the ticket authenticates both sides; no CertificateRequest, Certificate or
+            // CertificateVerify (RFC 8446 §2.2, §4.3.2).
+            Resumed = true;
+            PeerIdentity = _psk.ClientIdentity;
+            SendFinished(ServerHandshakeSecret);
+            DeriveApplicationSecrets();
+            InstallApplicationWriteKeys();
+            _state = State.WaitFinished;
+            return;
+        }
         if (_options.ClientAuthentication != ClientAuthenticationMode.None)
             SendCertificateRequest();
-        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, []);
+        var staple = n.WantsStaple ? Options.OcspStaple?.Current : null;
+        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, [], staple);
         SendWritten();
         CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, Transcript.CurrentHash());
         SendWritten();
@@ -219,6 +231,9 @@ internal sealed class ServerHandshake : HandshakeMachine
         {
             new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(Options.SignatureSchemes)),
         };
+        // Ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
+        if (Options.Revocation.Ocsp != OcspPolicy.Off)
+            ext.Add(new(ExtensionType.StatusRequest, []));
         if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors)
         {
             var names = anchors.Anchors.Select(a => a.Subject.RawData).ToList();
@@ -247,10 +262,24 @@ internal sealed class ServerHandshake : HandshakeMachine
             _state = State.WaitFinished;
             return;
         }
-        _clientIdentity = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
-        _clientLeaf = _clientIdentity.Certificate;
+        PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
         Transcript.Add(message);
         _state = State.WaitCertificateVerify;
+    }
+
+    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    {
+        VerifyFinished(body, ClientHandshakeSecret);
+        Transcript.Add(message);
+        InstallApplicationReadKeys();
+        _state = State.Connected;
+        var resumptionMaster = _options.SessionTicketKeys is null ? null : DeriveResumptionMasterSecret();
+        CompleteHandshake();
+        if (resumptionMaster is null) return;
+        // New tickets after every handshake, resumed ones included (RFC 8446 §4.6.1).
+        foreach (var ticket in ServerResumption.IssueTickets(_options, Keys!, resumptionMaster, Suite!.Value, PeerIdentity, ApplicationProtocol))
+            Connection.QueueHandshake(ticket);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(resumptionMaster);
     }
 
     protected override void HandlePostHandshake(HandshakeType type, ReadOnlySpan<byte> body)

@@ -161,30 +161,7 @@ public sealed class CertificateRevocationList
     }
 }
 
-/// <summary>CRLReason (RFC 5280 §5.3.1); the value 7 is not used.</summary>
-public enum CrlReason
-{
-    /// <summary>unspecified (0).</summary>
-    Unspecified = 0,
-    /// <summary>keyCompromise (1).</summary>
-    KeyCompromise = 1,
-    /// <summary>cACompromise (2).</summary>
-    CaCompromise = 2,
-    /// <summary>affiliationChanged (3).</summary>
-    AffiliationChanged = 3,
-    /// <summary>superseded (4).</summary>
-    Superseded = 4,
-    /// <summary>cessationOfOperation (5).</summary>
-    CessationOfOperation = 5,
-    /// <summary>certificateHold (6).</summary>
-    CertificateHold = 6,
-    /// <summary>removeFromCRL (8), only in delta CRLs.</summary>
-    RemoveFromCrl = 8,
-    /// <summary>privilegeWithdrawn (9).</summary>
-    PrivilegeWithdrawn = 9,
-    /// <summary>aACompromise (10).</summary>
-    AaCompromise = 10,
-}
+// CrlReason (RFC 5280 §5.3.1) is shared with OCSP: see Ocsp/OcspResponse.cs.
 
 /// <summary>One revokedCertificates entry of a CRL (RFC 5280 §5.1.2.6, §5.3).</summary>
 public sealed class RevokedCertificate

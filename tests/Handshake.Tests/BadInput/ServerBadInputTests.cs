@@ -434,3 +434,36 @@ public class ServerBadInputTests
         Assert.Equal(ContentType.Handshake, reply[0].Type);
     }
 }
+
+/// <summary>Record-type interleaving rules of RFC 8446 §5.1.</summary>
+public class InterleavingTests
+{
+    [Fact]
+    public void ChangeCipherSpecInsideAFragmentedClientHelloFailsWithUnexpectedMessage()
+    {
+        var f = new Flights();
+        var body = f.ClientHello()[0].Bytes.AsSpan(5).ToArray();
+        var records = new List<WireRecord>
+        {
+            new(ContentType.Handshake, WireRecord.Plaintext(ContentType.Handshake, body.AsSpan(0, 40))),
+            new(ContentType.ChangeCipherSpec, WireRecord.Plaintext(ContentType.ChangeCipherSpec, [1])),
+            new(ContentType.Handshake, WireRecord.Plaintext(ContentType.Handshake, body.AsSpan(40))),
+        };
+        var e = Assert.Throws<TlsAlertException>(() => f.ToServer(records));
+        Assert.Equal(AlertDescription.UnexpectedMessage, e.Alert);
+    }
+
+    [Fact]
+    public void AlertInsideAFragmentedClientHelloFailsWithUnexpectedMessage()
+    {
+        var f = new Flights();
+        var body = f.ClientHello()[0].Bytes.AsSpan(5).ToArray();
+        var records = new List<WireRecord>
+        {
+            new(ContentType.Handshake, WireRecord.Plaintext(ContentType.Handshake, body.AsSpan(0, 40))),
+            new(ContentType.Alert, WireRecord.Plaintext(ContentType.Alert, [1, 90])),
+        };
+        var e = Assert.Throws<TlsAlertException>(() => f.ToServer(records));
+        Assert.Equal(AlertDescription.UnexpectedMessage, e.Alert);
+    }
+}

@@ -1,0 +1,61 @@
+using TlsEngine.Codec;
+using TlsEngine.Record;
+
+namespace TlsEngine.Extensions;
+
+/// <summary>A PskIdentity: identity&lt;1..2^16-1&gt; and obfuscated_ticket_age (RFC 8446 §4.2.11).</summary>
+internal readonly record struct PskIdentity(byte[] Identity, uint ObfuscatedTicketAge);
+
+/// <summary>OfferedPsks in a ClientHello, with the length of the binders list that Truncate() removes (RFC 8446 §4.2.11.2).</summary>
+internal sealed record OfferedPsks(List<PskIdentity> Identities, List<byte[]> Binders, int BindersLength);
+
+/// <summary>pre_shared_key (RFC 8446 §4.2.11).</summary>
+internal static class PreSharedKeyExtension
+{
+    public static OfferedPsks ParseClientHello(byte[] data)
+    {
+        var r = new TlsReader(data, "ClientHello.pre_shared_key");
+        var ids = r.ReadList16("identities", 7);
+        var identities = new List<PskIdentity>();
+        while (!ids.IsEmpty)
+        {
+            var identity = ids.ReadVector16("identity", 1).ToArray();
+            identities.Add(new PskIdentity(identity, ids.ReadU32("obfuscated_ticket_age")));
+        }
+        int bindersLength = r.Remaining;
+        var list = r.ReadList16("binders", 33);
+        r.ExpectEnd();
+        var binders = new List<byte[]>();
+        while (!list.IsEmpty) binders.Add(list.ReadVector8("PskBinderEntry", 32, 255).ToArray());
+        if (binders.Count != identities.Count)
+            throw TlsAlert.IllegalParameter($"ClientHello.pre_shared_key has {identities.Count} identities but {binders.Count} binders (RFC 8446 §4.2.11)");
+        return new OfferedPsks(identities, binders, bindersLength);
+    }
+
+    /// <summary>OfferedPsks with one identity and a zero binder of <paramref name="binderLength"/> bytes, patched after hashing.</summary>
+    public static byte[] EncodeClientHello(ReadOnlySpan<byte> identity, uint obfuscatedAge, int binderLength)
+    {
+        var w = new TlsWriter();
+        int ids = w.BeginVector16();
+        w.WriteVector16(identity);
+        w.WriteU32(obfuscatedAge);
+        w.EndVector16(ids);
+        int binders = w.BeginVector16();
+        w.WriteVector8(new byte[binderLength]);
+        w.EndVector16(binders);
+        return w.ToArray();
+    }
+
+    /// <summary>Bytes the binders list takes at the end of a ClientHello with one binder (its 2-byte length included).</summary>
+    public static int BindersListLength(int binderLength) => 2 + 1 + binderLength;
+
+    public static ushort ParseServerHello(byte[] data)
+    {
+        var r = new TlsReader(data, "ServerHello.pre_shared_key");
+        ushort selected = r.ReadU16("selected_identity");
+        r.ExpectEnd();
+        return selected;
+    }
+
+    public static byte[] EncodeServerHello(ushort selected) => [(byte)(selected >> 8), (byte)selected];
+}

@@ -1,0 +1,28 @@
+namespace TlsEngine;
+
+/// <summary>How a peer's OCSP staple is used (RFC 6066 §8, RFC 8446 §4.4.2.1, RFC 6960).</summary>
+public enum OcspPolicy
+{
+    /// <summary>No status is asked for, and staples are ignored.</summary>
+    Off,
+
+    /// <summary>
+    /// A staple is asked for and, when present, must be valid (else bad_certificate_status_response); a revoked
+    /// status is refused with certificate_revoked. A missing staple is accepted — unless the certificate carries
+    /// the TLS Feature "must staple" (RFC 7633), which makes it required.
+    /// </summary>
+    SoftFail,
+
+    /// <summary>A valid staple with status good is required: otherwise bad_certificate_status_response (or certificate_revoked).</summary>
+    Require,
+}
+
+/// <summary>Revocation checking of the peer's certificate during the handshake. The handshake never waits for a responder.</summary>
+public sealed class RevocationOptions
+{
+    /// <summary>What the peer's OCSP staple must be. Default <see cref="OcspPolicy.SoftFail"/>.</summary>
+    public OcspPolicy Ocsp { get; set; } = OcspPolicy.SoftFail;
+
+    /// <summary>Clock skew tolerated on a staple's thisUpdate and nextUpdate. Default 5 minutes.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+}

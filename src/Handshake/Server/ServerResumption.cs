@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using TlsEngine.Codec;
+using TlsEngine.Crypto;
+using TlsEngine.Extensions;
+using TlsEngine.KeySchedule;
+using TlsEngine.Messages;
+using TlsEngine.Record;
+using TlsEngine.Resumption;
+using TlsEngine.X509;
+
+namespace TlsEngine.Server;
+
+/// <summary>A ticket the server accepted: which identity, its PSK, and the client identity it carries.</summary>
+internal sealed record AcceptedPsk(ushort Index, byte[] Psk, PeerIdentity? ClientIdentity);
+
+/// <summary>
+/// Server side of resumption (RFC 8446 §2.2, §4.2.11, §4.6.1): choosing a ticket from the ClientHello, checking its
+/// age and binder, and issuing NewSessionTicket messages after a handshake.
+/// </summary>
+internal static class ServerResumption
+{
+    /// <summary>
+    /// Picks the first offered ticket this server can open that fits the suite's hash, is within its lifetime and age
+    /// tolerance, and whose client identity still validates; then checks its binder (a wrong binder aborts with
+    /// decrypt_error). Returns null for a full handshake. Unknown tickets are ignored, as §4.2.11 says.
+    /// </summary>
+    public static AcceptedPsk? TryAccept(ClientHello hello, byte[] message, CipherSuite suite, TlsServerOptions options, Transcript transcript)
+    {
+        if (options.SessionTicketKeys is not { } keys) return null;
+        var ext = hello.Extensions;
+        if (ext.Find(ExtensionType.PreSharedKey) is not { } pskData) return null;
+        // psk_dhe_ke only: a client that allows only psk_ke gets a full handshake (§4.2.9).
+        if (ext.Find(ExtensionType.PskKeyExchangeModes) is not { } modes
+            || !PskKeyExchangeModesExtension.Parse(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
+            return null;
+        var offered = PreSharedKeyExtension.ParseClientHello(pskData);
+        var now = options.TimeProvider.GetUtcNow();
+        for (int i = 0; i < offered.Identities.Count; i++)
+        {
+            var identity = offered.Identities[i];
+            if (keys.Open(identity.Identity) is not { } plain) continue;
+            var ticket = ServerTicket.Decode(plain);
+            CryptographicOperations.ZeroMemory(plain);
+            if (ticket is null || CipherSuites.Hash(ticket.Suite) != CipherSuites.Hash(suite)) continue;
+            if (!AgeAcceptable(ticket, identity.ObfuscatedTicketAge, now, options)) continue;
+            if (!ClientIdentityStillValid(ticket, options, out var clientIdentity)) continue;
+            // §4.2.11: validate the binder of the selected PSK only.
+            VerifyBinder(message, offered, i, suite, ticket.Psk, transcript);
+            return new AcceptedPsk((ushort)i, ticket.Psk, clientIdentity);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The ticket is within its lifetime, and the client's view of its age (obfuscated_ticket_age − ticket_age_add,
+    /// modulo 2^32, §4.2.11.1) is within the tolerance of the server's.
+    /// </summary>
+    private static bool AgeAcceptable(ServerTicket ticket, uint obfuscatedAge, DateTimeOffset now, TlsServerOptions options)
+    {
+        long serverAgeMs = now.ToUnixTimeMilliseconds() - ticket.IssuedUnixMs;
+        if (serverAgeMs < -options.TicketAgeTolerance.TotalMilliseconds) return false;
+        if (serverAgeMs > Math.Min(ticket.LifetimeSeconds, options.TicketLifetime.TotalSeconds) * 1000) return false;
+        long clientAgeMs = unchecked((uint)(obfuscatedAge - ticket.AgeAdd));
+        return Math.Abs(clientAgeMs - serverAgeMs) <= options.TicketAgeTolerance.TotalMilliseconds;
+    }
+
+    /// <summary>A resumed connection carries the original client identity, which must still validate now.</summary>
+    private static bool ClientIdentityStillValid(ServerTicket ticket, TlsServerOptions options, out PeerIdentity? identity)
+    {
+        identity = null;
+        if (ticket.ClientChain.Count == 0)
+            return options.ClientAuthentication != ClientAuthenticationMode.Required;
+        if (options.ClientAuthentication == ClientAuthenticationMode.None)
+            return true;
+        try
+        {
+            var message = new CertificateMessage
+            {
+                Entries = ticket.ClientChain.Select(c => new CertificateEntry(c, new ExtensionList([]))).ToList(),
+            };
+            identity = CertificateAuthentication.ValidateChain(message, options, peerIsServer: false, expectedName: null);
+            identity = CertificateAuthentication.Authorize(identity, options);
+            return true;
+        }
+        catch (TlsAlertException)
+        {
+            // Expired, revoked or no longer trusted: fall back to a full handshake that reports the real reason.
+            return false;
+        }
+    }
+
+    private static void VerifyBinder(byte[] message, OfferedPsks offered, int index, CipherSuite suite, byte[] psk, Transcript transcript)
+    {
+        using var early = new TlsKeySchedule(suite, psk);
+        var binderKey = early.BinderKey();
+        var hash = transcript.HashWith(message.AsSpan(0, message.Length - offered.BindersLength));
+        var expected = early.FinishedVerifyData(binderKey, hash);
+        CryptographicOperations.ZeroMemory(binderKey);
+        if (!CryptographicOperations.FixedTimeEquals(expected, offered.Binders[index]))
+            throw TlsAlert.DecryptError($"PSK binder {index} does not verify (RFC 8446 §4.2.11.2)");
+    }
+
+    /// <summary>
+    /// NewSessionTicket messages after the handshake (§4.6.1): each PSK is derived from the resumption master secret
+    /// and a per-ticket nonce; the ticket seals that PSK with the session state. Returns whole handshake messages.
+    /// </summary>
+    public static List<byte[]> IssueTickets(TlsServerOptions options, TlsKeySchedule keys, byte[] resumptionMaster, CipherSuite suite, PeerIdentity? client, string? alpn)
+    {
+        var messages = new List<byte[]>();
+        if (options.SessionTicketKeys is not { } sealer) return messages;
+        // The anchor is not stored: the chain is validated again, against the anchors of the day, on resumption.
+        var chain = client?.Chain.Take(client.Chain.Count - 1).Select(c => c.RawData.ToArray()).ToList() ?? [];
+        var writer = new TlsWriter();
+        for (int i = 0; i < options.TicketsPerHandshake; i++)
+        {
+            byte[] nonce = [(byte)i];
+            var psk = keys.TicketPsk(resumptionMaster, nonce);
+            uint ageAdd = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
+            var state = new ServerTicket
+            {
+                Suite = suite,
+                Psk = psk,
+                IssuedUnixMs = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+                LifetimeSeconds = (uint)options.TicketLifetime.TotalSeconds,
+                AgeAdd = ageAdd,
+                ApplicationProtocol = alpn,
+                ClientChain = chain,
+            }.Encode();
+            var ticket = sealer.Seal(state);
+            CryptographicOperations.ZeroMemory(state);
+            CryptographicOperations.ZeroMemory(psk);
+            writer.Clear();
+            new NewSessionTicket
+            {
+                Lifetime = (uint)options.TicketLifetime.TotalSeconds,
+                AgeAdd = ageAdd,
+                Nonce = nonce,
+                Ticket = ticket,
+                Extensions = new ExtensionList([]),
+            }.Write(writer);
+            messages.Add(writer.ToArray());
+        }
+        return messages;
+    }
+}

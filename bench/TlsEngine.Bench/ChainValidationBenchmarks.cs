@@ -69,21 +69,10 @@ public class ChainValidationBenchmarks
         return req.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey!), Now.AddYears(-1), Now.AddYears(5), [0x10]);
     }
 
-    /// <summary>
-    /// Parse both certificates and build and verify the path: two ECDSA verifications. The intermediate's public key
-    /// comes from the process-wide PublicKeyCache (as for a server seeing many leaves under one intermediate).
-    /// </summary>
+    /// <summary>Parse both certificates, import the intermediate's key, build and verify the path: two ECDSA verifications.</summary>
     [Benchmark]
     public bool TlsEngineCold() =>
         _cold.Validate([Certificate.Parse(_leafDer), Certificate.Parse(_interDer)], _options).IsValid;
-
-    /// <summary>As <see cref="TlsEngineCold"/>, but the intermediate's key is imported again (no PublicKeyCache).</summary>
-    [Benchmark]
-    public bool TlsEngineColdKeyImport()
-    {
-        PublicKeyCache.Clear();
-        return _cold.Validate([Certificate.Parse(_leafDer), Certificate.Parse(_interDer)], _options).IsValid;
-    }
 
     /// <summary>Parse both certificates, then a cache hit: no signature is verified.</summary>
     [Benchmark]

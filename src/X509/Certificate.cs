@@ -192,25 +192,14 @@ public sealed class Certificate
         if (state is null)
         {
             object created;
-            if (PublicKeyCache.TryGet(SubjectPublicKeyInfo.Span, out PublicKey cached))
+            try
             {
-                created = cached;
+                created = PublicKeyDecoder.Import(SubjectPublicKeyInfo.Span);
             }
-            else
+            catch (X509Exception e)
             {
-                try
-                {
-                    PublicKey imported = PublicKeyDecoder.Import(SubjectPublicKeyInfo.Span);
-                    created = PublicKeyCache.Add(SubjectPublicKeyInfo.Span, imported);
-                    if (!ReferenceEquals(created, imported))
-                        imported.Dispose();
-                }
-                catch (X509Exception e)
-                {
-                    created = e.Message;
-                }
+                created = e.Message;
             }
-            // Keys are shared through PublicKeyCache, so a losing racer's key is never disposed here.
             state = Interlocked.CompareExchange(ref _keyOrError, created, null) ?? created;
         }
         key = state as PublicKey;

@@ -216,13 +216,4 @@ public class CacheTests
         Assert.InRange(cache.Count, 1, 4);
         Assert.Equal(400, cache.Hits + cache.Misses);
     }
-
-    [Fact]
-    public void CertificatesWithTheSameKeyShareOneImportedKey()
-    {
-        TestCert root = TestPki.Root();
-        Certificate a = Certificate.Parse(root.Der), b = Certificate.Parse(root.Der);
-        Assert.Same(a.PublicKey, b.PublicKey);
-        Assert.NotSame(a.PublicKey, Certificate.Parse(TestPki.Root().Der).PublicKey);
-    }
 }

@@ -200,7 +200,11 @@ public sealed class Certificate
             {
                 created = e.Message;
             }
-            state = Interlocked.CompareExchange(ref _keyOrError, created, null) ?? created;
+            state = Interlocked.CompareExchange(ref _keyOrError, created, null);
+            if (state is null)
+                state = created;
+            else
+                (created as PublicKey)?.Dispose();
         }
         key = state as PublicKey;
         error = key is null ? (string)state : null;

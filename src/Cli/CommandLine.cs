@@ -15,6 +15,8 @@ internal static class CommandLine
           server                a TLS 1.3 server in the spirit of openssl s_server
           client                a TLS 1.3 client in the spirit of openssl s_client
           ocsp check CERT ISSUER  ask the certificate's OCSP responder (AIA) and print status, producer, update times
+          x509 verify LEAF      validate a certificate chain (RFC 5280) and print the path or the check at fault
+          x509 limbo FILE       run an x509-limbo suite (JSON, plain or .gz); results JSON to stdout or --output
 
         server options:
           --port N              port to listen on (0 = any free port; the chosen port is printed)
@@ -40,6 +42,18 @@ internal static class CommandLine
           --ocsp require|soft|off  the server's OCSP staple must be there (require), is checked when present
                                 (soft, the default), or is not asked for (off)
           --reconnect N         connect, then reconnect N times resuming with the tickets received
+        x509 verify options (inputs PEM or DER; repeat the repeatable ones):
+          --anchor FILE         trust anchors (at least one; repeatable)
+          --intermediate FILE   untrusted intermediates, any order (repeatable; a PEM LEAF file may hold them too)
+          --crl FILE            CRLs to check revocation against (repeatable)
+          --at TIME             validation time: ISO 8601, Unix seconds or now (default now)
+          --purpose P           server | client | any (default any)
+          --name NAME           expected DNS name or IP address of the leaf
+          --policy OID          user-initial-policy-set (repeatable; default anyPolicy)
+          --require-explicit-policy  --inhibit-policy-mapping  --inhibit-any-policy   RFC 5280 §6.1.1 inputs
+          --lenient-profile     accept CA certificates without SKI/AKI or critical basicConstraints
+        x509 limbo options:
+          --output FILE         write the results JSON to FILE instead of stdout
         common options:
           --groups LIST         e.g. X25519:P-256:P-384
           --ciphersuites LIST   e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
@@ -65,6 +79,7 @@ internal static class CommandLine
                 "server" => await ServerCommand.RunAsync(parsed),
                 "client" => await ClientCommand.RunAsync(parsed),
                 "ocsp" => await OcspCommand.RunAsync(args[1..]),
+                "x509" => X509Command.Run(parsed),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
             };
         }

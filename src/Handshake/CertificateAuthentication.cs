@@ -112,8 +112,10 @@ internal static class CertificateAuthentication
             DnsName = dns,
             IpAddress = ip,
             Budget = options.Limits.PathValidationBudget,
+            Crls = options.Revocation.Crls?.Current ?? [],
+            RequireRevocationStatus = options.Revocation.Crls is not null && options.Revocation.RequireCrlCoverage,
         };
-        var result = new ChainValidator(options.TrustAnchors!).Validate(presented, validationOptions);
+        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).Validate(presented, validationOptions);
         if (!result.IsValid)
         {
             var error = result.Error!;
@@ -137,6 +139,7 @@ internal static class CertificateAuthentication
         CertificateErrorCode.UnknownIssuer => AlertDescription.UnknownCa,
         CertificateErrorCode.Expired or CertificateErrorCode.NotYetValid => AlertDescription.CertificateExpired,
         CertificateErrorCode.Revoked => AlertDescription.CertificateRevoked,
+        CertificateErrorCode.RevocationStatusUnknown => AlertDescription.CertificateUnknown,
         CertificateErrorCode.UnsupportedAlgorithm => AlertDescription.UnsupportedCertificate,
         _ => AlertDescription.BadCertificate,
     };

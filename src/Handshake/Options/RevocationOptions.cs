@@ -25,4 +25,18 @@ public sealed class RevocationOptions
 
     /// <summary>Clock skew tolerated on a staple's thisUpdate and nextUpdate. Default 5 minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Certificate revocation lists checked for every certificate of the peer's path below the trust anchor
+    /// (RFC 5280 §6.3), in addition to any staple: either one reporting the certificate revoked refuses it with
+    /// certificate_revoked. Use <see cref="X509.CrlCache"/> to load them from files and distribution points and keep
+    /// them current in the background. Null (the default): no CRL checks.
+    /// </summary>
+    public X509.ICrlSource? Crls { get; set; }
+
+    /// <summary>
+    /// With <see cref="Crls"/>: every certificate below the anchor must be covered by a current CRL from its issuer,
+    /// else certificate_unknown. Default false (certificates whose issuer publishes no CRL here are accepted).
+    /// </summary>
+    public bool RequireCrlCoverage { get; set; }
 }

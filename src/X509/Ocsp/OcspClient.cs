@@ -32,6 +32,9 @@ public sealed class OcspClient : IDisposable
     /// <summary>Use a nonce (RFC 6960 §4.4.1). Default true; some CDN-fronted responders ignore nonces.</summary>
     public bool UseNonce { get; init; } = true;
 
+    /// <summary>Use GET for requests under 255 bytes (RFC 6960 Appendix A.1); false always POSTs. Default true.</summary>
+    public bool PreferGet { get; init; } = true;
+
     /// <summary>The cached result for a certificate, if still fresh enough to use (before its expiry).</summary>
     public OcspFetchResult? Cached(Certificate certificate, Certificate issuer)
     {
@@ -75,7 +78,7 @@ public sealed class OcspClient : IDisposable
         {
             HttpResponseMessage response;
             string encoded = Uri.EscapeDataString(Convert.ToBase64String(request));
-            if (encoded.Length < 255)
+            if (PreferGet && encoded.Length < 255)
             {
                 var get = new Uri(url.AbsoluteUri.TrimEnd('/') + "/" + encoded);
                 response = await _http.GetAsync(get, ct).ConfigureAwait(false);

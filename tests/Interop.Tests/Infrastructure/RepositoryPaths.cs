@@ -25,6 +25,8 @@ public static class RepositoryPaths
 
     public static string GenCertsScript => Path.Combine(Root, "interop", "gen-certs.sh");
 
+    public static string GenOcspPkiScript => Path.Combine(Root, "interop", "gen-ocsp-pki.sh");
+
     /// <summary>TlsEngine.Cli.dll as built next to this test project (same configuration).</summary>
     public static string CliDll
     {

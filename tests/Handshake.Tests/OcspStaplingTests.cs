@@ -143,3 +143,17 @@ public class OcspStaplingTests
         Assert.Equal(AlertDescription.BadCertificateStatusResponse, e.Alert);
     }
 }
+
+public class MalformedStapleTests
+{
+    [Fact]
+    public void GarbageStapleFailsWithBadCertificateStatusResponse()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        s.OcspStaple = OcspStaple.FromBytes([0x30, 0x03, 0x0A, 0x01, 0x00]);
+        var e = Loopback.ExpectFailure(c, s, out var loop);
+        loop.Dispose();
+        Assert.Equal(AlertDescription.BadCertificateStatusResponse, e.Alert);
+        Assert.Contains("malformed", e.Message);
+    }
+}

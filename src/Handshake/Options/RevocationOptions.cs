@@ -35,6 +35,14 @@ public sealed class RevocationOptions
     public X509.ICrlSource? Crls { get; set; }
 
     /// <summary>
+    /// Checks intermediate CAs of the peer's path with OCSP (RFC 6960) from this client's cache: a cached "revoked"
+    /// refuses the handshake with certificate_revoked; a certificate not in the cache is fetched in the background for
+    /// later handshakes (the handshake never waits). Only the leaf is stapled, so this covers the rest of the path.
+    /// Null (the default): intermediates are not checked with OCSP.
+    /// </summary>
+    public X509.OcspClient? IntermediateOcsp { get; set; }
+
+    /// <summary>
     /// With <see cref="Crls"/>: every certificate below the anchor must be covered by a current CRL from its issuer,
     /// else certificate_unknown. Default false (certificates whose issuer publishes no CRL here are accepted).
     /// </summary>

@@ -14,6 +14,7 @@ internal static class StapleCheck
 {
     public static void Check(CertificateMessage message, IReadOnlyList<Certificate> chain, TlsOptions options, bool peerIsServer)
     {
+        CheckIntermediates(chain, options, peerIsServer);
         var policy = options.Revocation.Ocsp;
         if (policy == OcspPolicy.Off) return;
         var leaf = chain[0];
@@ -44,6 +45,41 @@ internal static class StapleCheck
                 throw new TlsAlertException(AlertDescription.CertificateRevoked, $"the {who} certificate is revoked: {result.Message}");
             case OcspCertStatus.Unknown when required:
                 throw new TlsAlertException(AlertDescription.BadCertificateStatusResponse, $"the {who}'s OCSP staple says: {result.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Intermediates (between the leaf and the anchor) against cached OCSP results; misses are fetched in the
+    /// background so the handshake never waits on a responder.
+    /// </summary>
+    private static void CheckIntermediates(IReadOnlyList<Certificate> chain, TlsOptions options, bool peerIsServer)
+    {
+        if (options.Revocation.IntermediateOcsp is not { } client) return;
+        for (int i = 1; i < chain.Count - 1; i++)
+        {
+            var certificate = chain[i];
+            var issuer = chain[i + 1];
+            if (client.Cached(certificate, issuer) is { } cached)
+            {
+                if (cached.Check.Status == OcspCertStatus.Revoked)
+                    throw new TlsAlertException(AlertDescription.CertificateRevoked,
+                        $"intermediate certificate {i} of the {(peerIsServer ? "server" : "client")} chain is revoked: {cached.Check.Message}");
+                continue;
+            }
+            if (RevocationInfo.OcspResponders(certificate).Count > 0)
+                _ = FetchQuietlyAsync(client, certificate, issuer);
+        }
+    }
+
+    private static async Task FetchQuietlyAsync(OcspClient client, Certificate certificate, Certificate issuer)
+    {
+        try
+        {
+            await client.FetchAsync(certificate, issuer).ConfigureAwait(false);
+        }
+        catch (X509Exception)
+        {
+            TlsMetrics.OcspRefreshFailed();
         }
     }
 }

@@ -18,6 +18,7 @@ public sealed class OcspClient : IDisposable
     private readonly bool _ownsHttp;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, OcspFetchResult> _cache = new();
+    private readonly ConcurrentDictionary<string, Task<OcspFetchResult>> _inFlight = new();
 
     public OcspClient(HttpClient? http = null, TimeProvider? time = null)
     {
@@ -46,11 +47,20 @@ public sealed class OcspClient : IDisposable
     /// Returns a cached response before its refresh point, otherwise asks the responder named in the certificate's
     /// AIA (or <paramref name="responder"/>). Throws <see cref="OcspFetchException"/> when no valid response could be had.
     /// </summary>
-    public async Task<OcspFetchResult> FetchAsync(Certificate certificate, Certificate issuer, Uri? responder = null, CancellationToken ct = default)
+    public Task<OcspFetchResult> FetchAsync(Certificate certificate, Certificate issuer, Uri? responder = null, CancellationToken ct = default)
     {
         string key = Key(certificate, issuer);
+        if (_cache.TryGetValue(key, out var cached) && _time.GetUtcNow() < cached.RefreshAt) return Task.FromResult(cached);
+        // One request per certificate at a time: concurrent callers share it.
+        var task = _inFlight.GetOrAdd(key, _ => FetchCoreAsync(key, certificate, issuer, responder, ct));
+        _ = task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<string, Task<OcspFetchResult>>(key, task)), TaskScheduler.Default);
+        return task;
+    }
+
+    private async Task<OcspFetchResult> FetchCoreAsync(string key, Certificate certificate, Certificate issuer, Uri? responder, CancellationToken ct)
+    {
+        await Task.Yield();
         var now = _time.GetUtcNow();
-        if (_cache.TryGetValue(key, out var cached) && now < cached.RefreshAt) return cached;
         var url = responder ?? RevocationInfo.OcspResponders(certificate).FirstOrDefault()
             ?? throw new OcspFetchException($"'{certificate.Subject}' names no OCSP responder (Authority Information Access)");
         var request = OcspRequest.Create(certificate, issuer, UseNonce);

@@ -38,7 +38,7 @@ internal static class CertificateAuthentication
                 var extensions = new List<Extension>();
                 if (entries.Count == 0 && staple is { IsEmpty: false } s)
                     extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
-                entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList(extensions)));
+                entries.Add(new CertificateEntry(c.RawData, new ExtensionList(extensions)));
             }
         }
         new CertificateMessage { Context = context, Entries = entries }.Write(w);

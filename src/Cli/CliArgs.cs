@@ -1,9 +1,19 @@
 namespace TlsEngine.Cli;
 
-/// <summary>Minimal option parser: <c>--name value</c>, <c>--name=value</c>, repeated options, and flags.</summary>
+/// <summary>
+/// Minimal option parser: <c>--name value</c>, <c>--name=value</c>, repeated options, flags, and positional arguments
+/// (which only commands that ask for them accept).
+/// </summary>
 internal sealed class CliArgs
 {
-    private static readonly HashSet<string> Flags = ["require-client-cert", "echo", "keyupdate", "quiet"];
+    private static readonly HashSet<string> Flags =
+    [
+        "require-client-cert", "echo", "keyupdate", "quiet", "no-tickets",
+        "require-explicit-policy", "inhibit-policy-mapping", "inhibit-any-policy", "lenient-profile",
+    ];
+
+    private readonly List<string> _positionals = [];
+    private int _positionalsUsed;
     private readonly Dictionary<string, List<string>> _values = [];
     private readonly HashSet<string> _flags = [];
     private readonly HashSet<string> _used = [];
@@ -14,8 +24,16 @@ internal sealed class CliArgs
         for (int i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-                throw new UsageException($"unexpected argument '{arg}'");
+            if (arg == "--")
+            {
+                a._positionals.AddRange(args[(i + 1)..]);
+                break;
+            }
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                a._positionals.Add(arg);
+                continue;
+            }
             var name = arg[2..];
             string? value = null;
             int eq = name.IndexOf('=');
@@ -53,6 +71,19 @@ internal sealed class CliArgs
         return _values.TryGetValue(name, out var l) ? l[^1] : null;
     }
 
+    /// <summary>Every value given for a repeatable option, in command-line order.</summary>
+    public IReadOnlyList<string> Values(string name)
+    {
+        _used.Add(name);
+        return _values.TryGetValue(name, out var l) ? l : [];
+    }
+
+    /// <summary>The next positional argument, or null when there is none.</summary>
+    public string? Positional() => _positionalsUsed < _positionals.Count ? _positionals[_positionalsUsed++] : null;
+
+    /// <summary>The next positional argument, which must be present.</summary>
+    public string RequiredPositional(string what) => Positional() ?? throw new UsageException($"{what} is required");
+
     public string Required(string name) => Value(name) ?? throw new UsageException($"--{name} is required");
 
     public int Int(string name, int fallback)
@@ -67,6 +98,8 @@ internal sealed class CliArgs
     /// <summary>Rejects options that no command consumed (typos).</summary>
     public void RejectUnknown()
     {
+        if (_positionalsUsed < _positionals.Count)
+            throw new UsageException($"unexpected argument '{_positionals[_positionalsUsed]}'");
         foreach (var k in _values.Keys.Concat(_flags))
         {
             if (!_used.Contains(k)) throw new UsageException($"unknown option --{k}");

@@ -15,6 +15,9 @@ internal static class CommandLine
           demo                  mutual TLS between our server and our client on 127.0.0.1 with a generated test PKI
           server                a TLS 1.3 server in the spirit of openssl s_server
           client                a TLS 1.3 client in the spirit of openssl s_client
+          ocsp check CERT ISSUER  ask the certificate's OCSP responder (AIA) and print status, producer, update times
+          x509 verify LEAF      validate a certificate chain (RFC 5280) and print the path or the check at fault
+          x509 limbo FILE       run an x509-limbo suite (JSON, plain or .gz); results JSON to stdout or --output
           hsm list              tokens and key objects of a PKCS#11 module, with the URI of each key
 
         server options:
@@ -33,12 +36,30 @@ internal static class CommandLine
           --require-client-cert short for --client-auth required
           --echo                send back what each connection receives; serve until stopped
           --naccept N           exit after N connections
+          --no-tickets          do not issue session tickets (issued by default, keys held in memory)
+          --ocsp-staple auto|FILE  staple an OCSP response: fetched from the certificate's responder and refreshed
+                                in the background (auto, needs the issuer in --cert), or read from a DER file
         client options:
           --connect HOST:PORT   server to connect to
           --servername NAME     expected server name (SNI and certificate check); default: HOST
           --cert FILE --key FILE|pkcs11:URI --pass P --pkcs12 FILE   client certificate
           --ca FILE             trust anchors for the server certificate (required)
           --keyupdate           send a KeyUpdate (update_requested) after the handshake
+          --ocsp require|soft|off  the server's OCSP staple must be there (require), is checked when present
+                                (soft, the default), or is not asked for (off)
+          --reconnect N         connect, then reconnect N times resuming with the tickets received
+        x509 verify options (inputs PEM or DER; repeat the repeatable ones):
+          --anchor FILE         trust anchors (at least one; repeatable)
+          --intermediate FILE   untrusted intermediates, any order (repeatable; a PEM LEAF file may hold them too)
+          --crl FILE            CRLs to check revocation against (repeatable)
+          --at TIME             validation time: ISO 8601, Unix seconds or now (default now)
+          --purpose P           server | client | any (default any)
+          --name NAME           expected DNS name or IP address of the leaf
+          --policy OID          user-initial-policy-set (repeatable; default anyPolicy)
+          --require-explicit-policy  --inhibit-policy-mapping  --inhibit-any-policy   RFC 5280 §6.1.1 inputs
+          --lenient-profile     accept CA certificates without SKI/AKI or critical basicConstraints
+        x509 limbo options:
+          --output FILE         write the results JSON to FILE instead of stdout
         common options:
           --groups LIST         e.g. X25519:P-256:P-384
           --ciphersuites LIST   e.g. TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
@@ -61,13 +82,15 @@ internal static class CommandLine
         }
         try
         {
-            var parsed = CliArgs.Parse(args.AsSpan(args[0] == "hsm" ? Math.Min(2, args.Length) : 1));
+            var parsed = args[0] == "ocsp" ? CliArgs.Parse([]) : CliArgs.Parse(args.AsSpan(1));
             return args[0] switch
             {
                 "demo" => await DemoCommand.RunAsync(parsed),
                 "server" => await ServerCommand.RunAsync(parsed),
                 "client" => await ClientCommand.RunAsync(parsed),
-                "hsm" => await HsmCommand.RunAsync(args.Length > 1 ? args[1] : null, parsed),
+                "ocsp" => await OcspCommand.RunAsync(args[1..]),
+                "x509" => X509Command.Run(parsed),
+                "hsm" => HsmCommand.Run(parsed),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
             };
         }

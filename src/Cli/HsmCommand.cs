@@ -8,8 +8,9 @@ namespace TlsEngine.Cli;
 /// </summary>
 internal static class HsmCommand
 {
-    public static Task<int> RunAsync(string? subcommand, CliArgs args)
+    public static int Run(CliArgs args)
     {
+        var subcommand = args.Positional();
         if (subcommand != "list")
             throw new UsageException(subcommand is null ? "hsm needs a sub-command: list" : $"unknown hsm sub-command '{subcommand}' (list)");
         var modulePath = args.Value("module") ?? Pkcs11Module.DefaultModulePath;
@@ -52,6 +53,6 @@ internal static class HsmCommand
                 Console.WriteLine($"               {o.Uri}");
             }
         }
-        return Task.FromResult(0);
+        return 0;
     }
 }

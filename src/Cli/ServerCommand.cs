@@ -28,8 +28,13 @@ internal static class ServerCommand
         var host = IPAddress.Parse(args.Value("host") ?? "127.0.0.1");
         int port = args.Int("port", 4433);
         bool echo = args.Flag("echo");
+        // Like openssl s_server, tickets for resumption are issued unless disabled.
+        if (!args.Flag("no-tickets"))
+            options.SessionTicketKeys = SessionTicketKeys.CreateRandom();
         int accepts = args.Int("naccept", int.MaxValue);
+        var staple = args.Value("ocsp-staple");
         args.RejectUnknown();
+        await using var stapler = await StartStaplingAsync(options, staple);
 
         var listener = new TcpListener(host, port);
         listener.Start();
@@ -54,6 +59,23 @@ internal static class ServerCommand
         return 0;
     }
 
+    /// <summary><c>--ocsp-staple FILE</c> staples a fixed response; <c>auto</c> fetches and refreshes it in the background.</summary>
+    private static async Task<OcspStapler?> StartStaplingAsync(TlsServerOptions options, string? staple)
+    {
+        if (staple is null) return null;
+        if (staple != "auto")
+        {
+            options.OcspStaple = OcspStaple.FromFile(staple);
+            return null;
+        }
+        var stapler = new OcspStapler(options.Certificate!, new X509.OcspClient());
+        stapler.RefreshFailed += e => Console.Error.WriteLine($"OCSP staple refresh failed: {e.Message}");
+        await stapler.StartAsync();
+        Console.Error.WriteLine($"OCSP staple: {stapler.LastCheck}");
+        options.OcspStaple = stapler;
+        return stapler;
+    }
+
     private static async Task ServeAsync(Socket socket, TlsServerOptions options, bool echo, StdinPump? stdin)
     {
         var remote = socket.RemoteEndPoint;
@@ -71,7 +93,7 @@ internal static class ServerCommand
         await using (tls)
         {
             var c = tls.Connection;
-            Console.Error.WriteLine($"{remote}: handshake: {OptionsBuilder.Describe(c)}");
+            Console.Error.WriteLine($"{remote}: handshake: {OptionsBuilder.Describe(c)}{(c.Resumed ? " (resumed)" : "")}");
             Console.Error.WriteLine($"{remote}: peer: {(c.PeerIdentity?.ToString() ?? "no client certificate")}");
             try
             {

@@ -24,14 +24,22 @@ internal static class CertificateAuthentication
         return null;
     }
 
-    /// <summary>Writes a Certificate message (RFC 8446 §4.4.2); an absent certificate gives an empty certificate_list.</summary>
-    public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context)
+    /// <summary>
+    /// Writes a Certificate message (RFC 8446 §4.4.2); an absent certificate gives an empty certificate_list. An OCSP
+    /// staple goes in the leaf's entry as a CertificateStatus (§4.4.2.1).
+    /// </summary>
+    public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context, ReadOnlyMemory<byte>? staple = null)
     {
         var entries = new List<CertificateEntry>();
         if (certificate is not null)
         {
             foreach (var c in certificate.Chain)
-                entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList([])));
+            {
+                var extensions = new List<Extension>();
+                if (entries.Count == 0 && staple is { IsEmpty: false } s)
+                    extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
+                entries.Add(new CertificateEntry(c.RawData, new ExtensionList(extensions)));
+            }
         }
         new CertificateMessage { Context = context, Entries = entries }.Write(w);
     }
@@ -80,18 +88,6 @@ internal static class CertificateAuthentication
     /// </summary>
     public static PeerIdentity ValidateChain(CertificateMessage message, TlsOptions options, bool peerIsServer, string? expectedName)
     {
-        var presented = new List<Certificate>(message.Entries.Count);
-        for (int i = 0; i < message.Entries.Count; i++)
-        {
-            try
-            {
-                presented.Add(Certificate.Parse(message.Entries[i].CertData));
-            }
-            catch (X509Exception e)
-            {
-                throw new TlsAlertException(AlertDescription.BadCertificate, $"certificate {i} of the peer's chain is malformed: {e.Message}");
-            }
-        }
         System.Net.IPAddress? ip = null;
         string? dns = null;
         if (expectedName is not null && !System.Net.IPAddress.TryParse(expectedName, out ip))
@@ -104,13 +100,19 @@ internal static class CertificateAuthentication
             DnsName = dns,
             IpAddress = ip,
             Budget = options.Limits.PathValidationBudget,
+            Crls = options.Revocation.Crls?.Current ?? [],
+            RequireRevocationStatus = options.Revocation.Crls is not null && options.Revocation.RequireCrlCoverage,
         };
-        var result = new ChainValidator(options.TrustAnchors!).Validate(presented, validationOptions);
+        var encoded = new ReadOnlyMemory<byte>[message.Entries.Count];
+        for (int i = 0; i < encoded.Length; i++) encoded[i] = message.Entries[i].CertData;
+        // A chain seen before is answered from the cache without parsing (ChainValidator.ValidateEncoded).
+        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateEncoded(encoded, validationOptions);
         if (!result.IsValid)
         {
             var error = result.Error!;
             throw new TlsAlertException(AlertFor(error.Code), $"{(peerIsServer ? "server" : "client")} certificate rejected: {error.Message}");
         }
+        StapleCheck.Check(message, result.Chain, options, peerIsServer);
         return new PeerIdentity(result.Chain);
     }
 
@@ -128,6 +130,7 @@ internal static class CertificateAuthentication
         CertificateErrorCode.UnknownIssuer => AlertDescription.UnknownCa,
         CertificateErrorCode.Expired or CertificateErrorCode.NotYetValid => AlertDescription.CertificateExpired,
         CertificateErrorCode.Revoked => AlertDescription.CertificateRevoked,
+        CertificateErrorCode.RevocationStatusUnknown => AlertDescription.CertificateUnknown,
         CertificateErrorCode.UnsupportedAlgorithm => AlertDescription.UnsupportedCertificate,
         _ => AlertDescription.BadCertificate,
     };

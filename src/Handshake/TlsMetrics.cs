@@ -18,6 +18,10 @@ public static class TlsMetrics
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("tlsengine.handshake.duration", "ms", "Handshake duration, first flight to completion");
     private static readonly Histogram<double> DaysToExpiry = Meter.CreateHistogram<double>("tlsengine.peer_certificate.days_to_expiry", "d", "Days until the verified peer certificate expires");
 
+    private static readonly Counter<long> OcspRefreshFailures = Meter.CreateCounter<long>("tlsengine.ocsp.refresh_failures", description: "Failed OCSP staple refreshes");
+
+    internal static void OcspRefreshFailed() => OcspRefreshFailures.Add(1);
+
     internal static void HandshakeCompleted(bool server, long startTimestamp, PeerIdentity? peer, DateTimeOffset now)
     {
         var role = new KeyValuePair<string, object?>("role", server ? "server" : "client");

@@ -162,6 +162,9 @@ public sealed class Certificate
 
     internal byte[]? SubjectKeyIdentifierBytes => _extensions.SubjectKeyIdentifier;
 
+    /// <summary>The fullName entries of each cRLDistributionPoints entry (§4.2.1.13), or null when the extension is absent.</summary>
+    internal GeneralName[][]? CrlDistributionPointNames => _extensions.CrlDistributionPointNames;
+
     internal bool HasExtendedKeyUsage(byte[] purpose)
     {
         if (_extensions.ExtendedKeyUsage is not { } list)

@@ -22,6 +22,15 @@ internal static class Oids
     public static readonly byte[] InhibitAnyPolicy = Encode("2.5.29.54");
     public static readonly byte[] AuthorityInfoAccess = Encode("1.3.6.1.5.5.7.1.1");
 
+    // RFC 5280 §5.2 CRL extensions and §5.3 CRL entry extensions.
+    public static readonly byte[] CrlNumber = Encode("2.5.29.20");
+    public static readonly byte[] DeltaCrlIndicator = Encode("2.5.29.27");
+    public static readonly byte[] IssuingDistributionPoint = Encode("2.5.29.28");
+    public static readonly byte[] FreshestCrl = Encode("2.5.29.46");
+    public static readonly byte[] ReasonCode = Encode("2.5.29.21");
+    public static readonly byte[] InvalidityDate = Encode("2.5.29.24");
+    public static readonly byte[] CertificateIssuer = Encode("2.5.29.29");
+
     // RFC 5280 §4.2.1.4 and §4.2.1.12.
     public static readonly byte[] AnyPolicy = Encode("2.5.29.32.0");
     public static readonly byte[] AnyExtendedKeyUsage = Encode("2.5.29.37.0");

@@ -22,7 +22,27 @@ internal static class PublicKeyDecoder
     }
 
     /// <summary>Imports the key, throwing <see cref="X509Exception"/> for anything unsupported or malformed.</summary>
-    public static PublicKey Import(ReadOnlySpan<byte> spki)
+    public static PublicKey Import(ReadOnlySpan<byte> spki) => Decode(spki, create: true)!;
+
+    /// <summary>
+    /// Returns null if the key is of a supported algorithm, curve and size and well formed as far as can be seen without
+    /// importing it (an EC point is checked to lie on the curve only by <see cref="Import"/>), otherwise why not. Much
+    /// cheaper than <see cref="Import"/>, which validates the point with the crypto backend.
+    /// </summary>
+    public static string? Check(ReadOnlySpan<byte> spki)
+    {
+        try
+        {
+            Decode(spki, create: false);
+            return null;
+        }
+        catch (X509Exception e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static PublicKey? Decode(ReadOnlySpan<byte> spki, bool create)
     {
         const string Field = "subjectPublicKeyInfo";
         var outer = new DerReader(spki);
@@ -32,26 +52,28 @@ internal static class PublicKeyDecoder
         try
         {
             if (Oids.Is(alg.Oid, Oids.EcPublicKey))
-                return ImportEc(alg.Parameters, key);
+                return ImportEc(alg.Parameters, key, create);
             if (Oids.Is(alg.Oid, Oids.RsaEncryption))
             {
                 if (!alg.ParametersAbsentOrNull)
                     throw new X509FormatException(Field, "rsaEncryption parameters must be NULL (RFC 3279 §2.3.1)");
-                return ImportRsa(key, pssOnly: false);
+                return ImportRsa(key, pssOnly: false, create);
             }
             if (Oids.Is(alg.Oid, Oids.RsassaPss))
             {
                 // RFC 4055 §1.2: the key may only be used for RSASSA-PSS; parameters, if present, restrict it further.
                 if (alg.HasParameters)
                     PssParameters.Parse(alg.Parameters);
-                return ImportRsa(key, pssOnly: true);
+                return ImportRsa(key, pssOnly: true, create);
             }
             if (Oids.Is(alg.Oid, Oids.Ed25519))
             {
                 // RFC 8410 §3: parameters MUST be absent.
                 if (alg.HasParameters)
                     throw new X509FormatException(Field, "Ed25519 parameters must be absent (RFC 8410 §3)");
-                return PublicKey.CreateEd25519(key);
+                if (key.Length != 32)
+                    throw new X509FormatException(Field, "Ed25519 public key must be 32 octets (RFC 8410 §4)");
+                return create ? PublicKey.CreateEd25519(key) : null;
             }
         }
         catch (X509Exception)
@@ -66,7 +88,7 @@ internal static class PublicKeyDecoder
     }
 
     // RFC 5480 §2.1.1: ECParameters ::= CHOICE { namedCurve OID, ... }; only namedCurve is allowed (§2.1.1).
-    private static PublicKey ImportEc(ReadOnlySpan<byte> parameters, ReadOnlySpan<byte> point)
+    private static PublicKey? ImportEc(ReadOnlySpan<byte> parameters, ReadOnlySpan<byte> point, bool create)
     {
         const string Field = "subjectPublicKeyInfo.algorithm.parameters";
         if (parameters.IsEmpty)
@@ -82,11 +104,15 @@ internal static class PublicKeyDecoder
             : EcCurve.Unknown;
         if (curve == EcCurve.Unknown)
             throw new X509Exception($"elliptic curve {DerReader.OidToString(curveOid)} is not supported");
-        return PublicKey.CreateEc(curve, point);
+        int coordinate = curve switch { EcCurve.P256 => 32, EcCurve.P384 => 48, _ => 66 };
+        // RFC 5480 §2.2: the uncompressed form MUST be supported; compressed points are not accepted here.
+        if (point.Length != 1 + 2 * coordinate || point[0] != 0x04)
+            throw new X509FormatException("subjectPublicKeyInfo.subjectPublicKey", $"EC point for {curve} must be uncompressed (0x04 || X || Y)");
+        return create ? PublicKey.CreateEc(curve, point) : null;
     }
 
     // RFC 4055 §1.2 / RFC 8017 A.1.1: RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
-    private static PublicKey ImportRsa(ReadOnlySpan<byte> key, bool pssOnly)
+    private static PublicKey? ImportRsa(ReadOnlySpan<byte> key, bool pssOnly, bool create)
     {
         const string Field = "RSAPublicKey";
         var outer = new DerReader(key);
@@ -106,6 +132,6 @@ internal static class PublicKeyDecoder
             throw new X509Exception($"RSA key of {bits} bits is below the minimum of {MinimumRsaBits}");
         if (bits % 8 != 0)
             throw new X509Exception($"RSA modulus of {bits} bits is not a whole number of octets");
-        return PublicKey.CreateRsa(modulus, exponent, pssOnly);
+        return create ? PublicKey.CreateRsa(modulus, exponent, pssOnly) : null;
     }
 }

@@ -59,3 +59,40 @@ public class KeyShareTests
         Assert.ThrowsAny<CryptographicException>(() => share.DeriveSharedSecret(compressed));
     }
 }
+
+public class X25519BackendTests
+{
+    [Fact]
+    public void LibCryptoIsUsedOnLinuxAndAgreesWithTheManagedImplementation()
+    {
+        if (OperatingSystem.IsLinux())
+            Assert.True(LibCryptoX25519.IsAvailable, "libcrypto.so.3 should be loadable where the BCL runs on OpenSSL 3");
+        var rng = new Random(5);
+        for (int i = 0; i < 50; i++)
+        {
+            var a = new byte[32];
+            var b = new byte[32];
+            rng.NextBytes(a);
+            rng.NextBytes(b);
+            using var nativeA = new X25519KeyShare(a, useLibCrypto: true);
+            using var managedA = new X25519KeyShare(a, useLibCrypto: false);
+            using var managedB = new X25519KeyShare(b, useLibCrypto: false);
+            Assert.Equal(managedA.PublicKey.ToArray(), nativeA.PublicKey.ToArray());
+            Assert.Equal(managedA.DeriveSharedSecret(managedB.PublicKey), nativeA.DeriveSharedSecret(managedB.PublicKey));
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SmallOrderPointsAreRefusedByBothBackends(bool native)
+    {
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        using var share = new X25519KeyShare(key, useLibCrypto: native);
+        // RFC 7748 §6.1 points of small order: 0 and 1 give an all-zero shared secret.
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(new byte[32]));
+        var one = new byte[32];
+        one[0] = 1;
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(one));
+    }
+}

@@ -98,3 +98,28 @@ public class SignatureTests
         Assert.ThrowsAny<CryptographicException>(() => PublicKey.CreateEc(EcCurve.P256, new byte[64]));
     }
 }
+
+public class EcdsaBackendTests
+{
+    [Fact]
+    public void LibCryptoEcdsaIsUsedOnLinuxAndAgreesWithTheBcl()
+    {
+        if (OperatingSystem.IsLinux())
+            Assert.True(LibCryptoEcdsa.IsAvailable, "libcrypto.so.3 should be loadable where the BCL runs on OpenSSL 3");
+        foreach (var (curve, bcl, hash) in new[] { (EcCurve.P256, ECCurve.NamedCurves.nistP256, HashAlgorithmName.SHA256), (EcCurve.P384, ECCurve.NamedCurves.nistP384, HashAlgorithmName.SHA384) })
+        {
+            using var ec = ECDsa.Create(bcl);
+            var p = ec.ExportParameters(false);
+            using var key = PublicKey.CreateEc(curve, [0x04, .. p.Q.X!, .. p.Q.Y!]);
+            for (int i = 0; i < 20; i++)
+            {
+                var data = new byte[i * 7];
+                var sig = ec.SignData(data, hash, DSASignatureFormat.Rfc3279DerSequence);
+                Assert.True(key.Verify(SignatureAlgorithm.Ecdsa(hash), data, sig));
+                Assert.False(key.Verify(SignatureAlgorithm.Ecdsa(hash), [.. data, 1], sig));
+                // Trailing garbage after the DER signature is refused.
+                Assert.False(key.Verify(SignatureAlgorithm.Ecdsa(hash), data, [.. sig, 0]));
+            }
+        }
+    }
+}

@@ -1,8 +1,8 @@
-using BclExtension = System.Security.Cryptography.X509Certificates.X509Extension;
 using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using BclExtension = System.Security.Cryptography.X509Certificates.X509Extension;
 
 namespace TlsEngine.X509.Tests;
 
@@ -58,6 +58,9 @@ public sealed class CertSpec
     public DateTimeOffset NotBefore { get; init; } = TestPki.Now.AddDays(-30);
     public DateTimeOffset NotAfter { get; init; } = TestPki.Now.AddDays(365);
     public bool SkiAki { get; init; } = true;
+    public bool Aki { get; init; } = true;
+    public bool BasicConstraintsCritical { get; init; } = true;
+    public bool SanCritical { get; init; }
     public List<BclExtension> Extra { get; init; } = [];
     public byte[]? Serial { get; init; }
 }
@@ -116,7 +119,7 @@ public static class TestPki
             _ => throw new InvalidOperationException(),
         };
         if (spec.IsCa is bool ca)
-            req.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, spec.PathLength is not null, spec.PathLength ?? 0, critical: true));
+            req.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, spec.PathLength is not null, spec.PathLength ?? 0, critical: spec.BasicConstraintsCritical));
         if (spec.KeyUsage is { } ku)
             req.CertificateExtensions.Add(new X509KeyUsageExtension(ku, critical: true));
         if (spec.Eku is { } eku)
@@ -127,7 +130,7 @@ public static class TestPki
             req.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, critical: false));
         }
         if (spec.DnsNames.Length + spec.IpAddresses.Length + spec.Uris.Length > 0)
-            req.CertificateExtensions.Add(SubjectAltName(spec.DnsNames, spec.IpAddresses, spec.Uris));
+            req.CertificateExtensions.Add(SubjectAltName(spec.DnsNames, spec.IpAddresses, spec.Uris, critical: spec.SanCritical));
         byte[]? ski = null;
         if (spec.SkiAki)
         {
@@ -135,7 +138,7 @@ public static class TestPki
             ski = skiExt.SubjectKeyIdentifierBytes.ToArray();
             req.CertificateExtensions.Add(skiExt);
             byte[]? issuerSki = issuer is null ? ski : issuer.SubjectKeyId;
-            if (issuerSki is not null)
+            if (issuerSki is not null && spec.Aki)
                 req.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(issuerSki));
         }
         foreach (BclExtension e in spec.Extra)

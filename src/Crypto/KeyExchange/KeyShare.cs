@@ -22,23 +22,36 @@ public abstract class KeyShare : IDisposable
     public abstract void Dispose();
 }
 
-/// <summary>X25519 (RFC 7748) with BouncyCastle's constant-time implementation.</summary>
+/// <summary>
+/// X25519 (RFC 7748): the platform libcrypto when present (<see cref="LibCryptoX25519"/>), else BouncyCastle's
+/// constant-time implementation. The private key always comes from the provider's randomness.
+/// </summary>
 internal sealed class X25519KeyShare : KeyShare
 {
     private readonly byte[] _private = new byte[32];
     private readonly byte[] _public = new byte[32];
+    private readonly bool _native;
+    private LibCryptoX25519.PrivateKeyHandle? _key;
 
-    public X25519KeyShare(CryptoProvider provider)
+    public X25519KeyShare(CryptoProvider provider, bool useLibCrypto = true)
     {
         provider.FillRandom(_private);
-        Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(_private, 0, _public, 0);
+        _native = useLibCrypto && LibCryptoX25519.IsAvailable;
+        ComputePublic();
     }
 
     /// <summary>Fixed private key, for test vectors (RFC 8448).</summary>
-    internal X25519KeyShare(ReadOnlySpan<byte> privateKey)
+    internal X25519KeyShare(ReadOnlySpan<byte> privateKey, bool useLibCrypto = true)
     {
         privateKey.CopyTo(_private);
-        Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(_private, 0, _public, 0);
+        _native = useLibCrypto && LibCryptoX25519.IsAvailable;
+        ComputePublic();
+    }
+
+    private void ComputePublic()
+    {
+        if (_native) _key = LibCryptoX25519.Import(_private, _public);
+        else Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(_private, 0, _public, 0);
     }
 
     public override NamedGroup Group => NamedGroup.X25519;
@@ -49,12 +62,19 @@ internal sealed class X25519KeyShare : KeyShare
         if (peerPublicKey.Length != 32)
             throw new CryptographicException("X25519 key share must be 32 bytes");
         var shared = new byte[32];
-        if (!Org.BouncyCastle.Math.EC.Rfc7748.X25519.CalculateAgreement(_private, 0, peerPublicKey.ToArray(), 0, shared, 0))
+        bool ok = _native
+            ? LibCryptoX25519.Agree(_key!, peerPublicKey, shared)
+            : Org.BouncyCastle.Math.EC.Rfc7748.X25519.CalculateAgreement(_private, 0, peerPublicKey.ToArray(), 0, shared, 0);
+        if (!ok)
             throw new CryptographicException("X25519 shared secret is all zeros (RFC 8446 §7.4.2)");
         return shared;
     }
 
-    public override void Dispose() => CryptographicOperations.ZeroMemory(_private);
+    public override void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_private);
+        _key?.Dispose();
+    }
 }
 
 /// <summary>ECDHE over P-256 / P-384 with the BCL (RFC 8446 §7.4.2: the shared secret is the X coordinate).</summary>

@@ -2,10 +2,14 @@ using System.Security.Cryptography;
 
 namespace TlsEngine.Crypto;
 
-/// <summary>An ECDSA public key on P-256, P-384 or P-521, verified with the BCL.</summary>
+/// <summary>
+/// An ECDSA public key on P-256, P-384 or P-521: verified through libcrypto's EC_KEY interface when available
+/// (<see cref="LibCryptoEcdsa"/>, cheap to import), otherwise with the BCL.
+/// </summary>
 internal sealed class EcPublicKey : PublicKey
 {
-    private readonly ECDsa _key;
+    private readonly ECDsa? _key;
+    private readonly LibCryptoEcdsa.KeyHandle? _native;
     private readonly EcCurve _curve;
 
     public EcPublicKey(EcCurve curve, ReadOnlySpan<byte> point)
@@ -16,6 +20,11 @@ internal sealed class EcPublicKey : PublicKey
         if (point.Length != 1 + 2 * coord || point[0] != 0x04)
             throw new CryptographicException($"EC point for {curve} must be uncompressed (0x04 || X || Y, {1 + 2 * coord} bytes)");
         _curve = curve;
+        if (LibCryptoEcdsa.IsAvailable)
+        {
+            _native = LibCryptoEcdsa.Import(curve, point) ?? throw new CryptographicException($"EC point is not on {curve}");
+            return;
+        }
         // ECDsa.Create validates that the point lies on the curve.
         _key = ECDsa.Create(new ECParameters
         {
@@ -26,7 +35,7 @@ internal sealed class EcPublicKey : PublicKey
 
     public override PublicKeyType Type => PublicKeyType.Ec;
     public override EcCurve Curve => _curve;
-    public override int KeySizeBits => _key.KeySize;
+    public override int KeySizeBits => EcCurves.CoordinateLength(_curve) == 66 ? 521 : EcCurves.CoordinateLength(_curve) * 8;
 
     public override bool Verify(SignatureAlgorithm algorithm, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
@@ -36,7 +45,13 @@ internal sealed class EcPublicKey : PublicKey
             return false;
         try
         {
-            return _key.VerifyData(data, signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence);
+            if (_native is not null)
+            {
+                Span<byte> digest = stackalloc byte[64];
+                int n = HashData(algorithm.Hash, data, digest);
+                return n > 0 && LibCryptoEcdsa.Verify(_native, digest[..n], signature);
+            }
+            return _key!.VerifyData(data, signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {
@@ -44,9 +59,20 @@ internal sealed class EcPublicKey : PublicKey
         }
     }
 
+    private static int HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)
+    {
+        if (hash == HashAlgorithmName.SHA256) return SHA256.HashData(data, digest);
+        if (hash == HashAlgorithmName.SHA384) return SHA384.HashData(data, digest);
+        if (hash == HashAlgorithmName.SHA512) return SHA512.HashData(data, digest);
+        if (hash == HashAlgorithmName.SHA1) return SHA1.HashData(data, digest);
+        return 0;
+    }
+
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _key.Dispose();
+        if (!disposing) return;
+        _key?.Dispose();
+        _native?.Dispose();
     }
 }
 

@@ -102,7 +102,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 _state = State.WaitCertificate;
                 break;
             case (State.WaitCertificateOrRequest or State.WaitCertificate, HandshakeType.Certificate):
-                HandleCertificate(body);
+                HandleCertificate(message.AsMemory(HandshakeHeader.Size));
                 Transcript.Add(message);
                 _state = State.WaitCertificateVerify;
                 break;
@@ -269,7 +269,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         _certificateRequest = cr;
     }
 
-    private void HandleCertificate(ReadOnlySpan<byte> body)
+    private void HandleCertificate(ReadOnlyMemory<byte> body)
     {
         var msg = CertificateMessage.Parse(body, Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)
@@ -310,7 +310,9 @@ internal sealed class ClientHandshake : HandshakeMachine
         var certificate = Options.Certificate;
         SignatureScheme? scheme = certificate is null ? null : CertificateAuthentication.ChooseScheme(certificate, offered, Options.SignatureSchemes);
         if (scheme is null) certificate = null;
-        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context);
+        // A server may ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
+        var staple = cr.Extensions.Contains(ExtensionType.StatusRequest) ? Options.OcspStaple?.Current : null;
+        CertificateAuthentication.WriteCertificate(Writer, certificate, cr.Context, staple);
         SendWritten();
         if (certificate is not null && scheme is { } s)
         {

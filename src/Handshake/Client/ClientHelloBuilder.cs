@@ -63,6 +63,8 @@ internal sealed class ClientHelloBuilder
         if (_options.ApplicationProtocols.Count > 0)
             ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode(_options.ApplicationProtocols)));
         ext.Add(new(ExtensionType.RecordSizeLimit, RecordSizeLimitExtension.Encode(_options.RecordSizeLimit)));
+        if (_options.Revocation.Ocsp != OcspPolicy.Off)
+            ext.Add(new(ExtensionType.StatusRequest, StatusRequestExtension.EncodeClientHello()));
         ext.Add(new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeClientHello()));
         // Only (EC)DHE-authenticated PSKs would be accepted (psk_dhe_ke); offering the mode lets servers send tickets.
         ext.Add(new(ExtensionType.PskKeyExchangeModes, [1, PskKeyExchangeModesExtension.PskDheKe]));

@@ -36,6 +36,22 @@ public abstract class TlsOptions
     /// </summary>
     public Action<string>? KeyLog { get; set; }
 
+    /// <summary>
+    /// Remembers peer chains that validated, so a chain seen again costs no signature checks (keyed by the exact
+    /// certificate bytes and every validation input, bounded in size and time). Share one cache between connections.
+    /// Default: a cache of 1024 chains for this options object; null disables caching.
+    /// </summary>
+    public X509.ValidatedChainCache? ValidatedChains { get; set; } = new();
+
+    /// <summary>Revocation checking of the peer's certificate (OCSP staples; RFC 6066, RFC 6960, RFC 7633).</summary>
+    public RevocationOptions Revocation { get; set; } = new();
+
+    /// <summary>
+    /// This endpoint's OCSP staple: a server sends it when the client asks (status_request); a client sends it when
+    /// the server's CertificateRequest asks (RFC 8446 §4.4.2.1). See <see cref="OcspStaple"/> and <see cref="OcspStapler"/>.
+    /// </summary>
+    public IOcspStapleSource? OcspStaple { get; set; }
+
     /// <summary>DoS limits.</summary>
     public TlsLimits Limits { get; set; } = new();
 

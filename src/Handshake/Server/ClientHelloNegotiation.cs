@@ -19,6 +19,9 @@ internal sealed class ClientHelloNegotiation
     public string? ServerName { get; init; }
     public int? ClientRecordSizeLimit { get; init; }
     public bool OffersEarlyData { get; init; }
+
+    /// <summary>The client asked for an OCSP staple (status_request, RFC 6066 §8).</summary>
+    public bool WantsStaple { get; init; }
     public required byte[] SessionId { get; init; }
 
     /// <param name="hello">The ClientHello.</param>
@@ -85,6 +88,7 @@ internal sealed class ClientHelloNegotiation
             ServerName = ext.Find(ExtensionType.ServerName) is { } sni ? ServerNameExtension.ParseClientHello(sni) : null,
             ClientRecordSizeLimit = recordSizeLimit,
             OffersEarlyData = ext.Contains(ExtensionType.EarlyData),
+            WantsStaple = ext.Find(ExtensionType.StatusRequest) is { } sr && StatusRequestExtension.ParseClientHello(sr),
             SessionId = hello.LegacySessionId,
         };
     }

@@ -194,7 +194,8 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
         if (_options.ClientAuthentication != ClientAuthenticationMode.None)
             SendCertificateRequest();
-        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, []);
+        var staple = n.WantsStaple ? Options.OcspStaple?.Current : null;
+        CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, [], staple);
         SendWritten();
         CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, Transcript.CurrentHash());
         SendWritten();
@@ -230,6 +231,9 @@ internal sealed class ServerHandshake : HandshakeMachine
         {
             new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(Options.SignatureSchemes)),
         };
+        // Ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
+        if (Options.Revocation.Ocsp != OcspPolicy.Off)
+            ext.Add(new(ExtensionType.StatusRequest, []));
         if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors)
         {
             var names = anchors.Anchors.Select(a => a.Subject.RawData).ToList();
@@ -244,7 +248,7 @@ internal sealed class ServerHandshake : HandshakeMachine
 
     private void HandleCertificate(byte[] message, ReadOnlySpan<byte> body)
     {
-        var msg = CertificateMessage.Parse(body, Options.Limits.MaxCertificateChainLength);
+        var msg = CertificateMessage.Parse(message.AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)
             throw TlsAlert.IllegalParameter("client Certificate.certificate_request_context does not match the CertificateRequest (RFC 8446 §4.4.2)");
         foreach (var e in msg.Entries)

@@ -15,6 +15,8 @@ public static class DerTag
     public const byte Null = 0x05;
     /// <summary>OBJECT IDENTIFIER.</summary>
     public const byte ObjectIdentifier = 0x06;
+    /// <summary>ENUMERATED.</summary>
+    public const byte Enumerated = 0x0A;
     /// <summary>UTF8String.</summary>
     public const byte Utf8String = 0x0C;
     /// <summary>NumericString.</summary>

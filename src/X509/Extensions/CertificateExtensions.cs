@@ -21,6 +21,7 @@ internal sealed class CertificateExtensions
     public NameConstraints? NameConstraints { get; private set; }
     public PolicyExtensions Policies { get; private set; } = PolicyExtensions.None;
     public bool HasUnknownCritical { get; private set; }
+    public GeneralName[][]? CrlDistributionPointNames { get; private set; }
     public string? FirstUnknownCriticalOid { get; private set; }
 
     // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
@@ -35,25 +36,7 @@ internal sealed class CertificateExtensions
         {
             if (list.Count >= MaxExtensions)
                 throw new X509FormatException(Field, $"more than {MaxExtensions} extensions");
-            DerReader ext = seq.ReadSequence(Field + ".extension");
-            ReadOnlySpan<byte> oid = ext.ReadOid(Field + ".extension.extnID");
-            bool critical = false;
-            if (ext.IsNext(DerTag.Boolean))
-            {
-                critical = ext.ReadBoolean(Field + ".extension.critical");
-                if (!critical)
-                    throw new X509FormatException(Field + ".extension.critical", "DEFAULT value FALSE must be omitted in DER");
-            }
-            ReadOnlySpan<byte> value = ext.ReadOctetString(Field + ".extension.extnValue");
-            ext.ExpectEnd(Field + ".extension");
-            // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of a particular extension.
-            foreach (X509Extension seen in list)
-            {
-                if (oid.SequenceEqual(seen.OidContent))
-                    throw new X509FormatException(Field, $"duplicate extension {seen.Oid} (RFC 5280 §4.2)");
-            }
-            ownerArray.AsSpan().Overlaps(value, out int offset);
-            var extension = new X509Extension(oid.ToArray(), critical, owner.Slice(offset, value.Length));
+            X509Extension extension = X509Extension.ReadOne(ref seq, Field, ownerArray, owner, list, out ReadOnlySpan<byte> value);
             list.Add(extension);
             result.Apply(extension, value);
         }
@@ -114,9 +97,15 @@ internal sealed class CertificateExtensions
             ValidateAuthorityInfoAccess(value);
             MarkUnprocessed(extension);
         }
-        else if (Oids.Is(oid, Oids.CrlDistributionPoints) || Oids.Is(oid, Oids.IssuerAltName))
+        else if (Oids.Is(oid, Oids.CrlDistributionPoints))
         {
-            // Kept raw for revocation checking; never processed here.
+            // §4.2.1.13: checked for shape; the fullNames scope partitioned CRLs (§6.3.3 (b)(2)). Not "processed" in the
+            // sense of §4.2, so a critical one still fails validation.
+            CrlDistributionPointNames = DistributionPoints.ParseCrlDistributionPoints(value);
+            MarkUnprocessed(extension);
+        }
+        else if (Oids.Is(oid, Oids.IssuerAltName))
+        {
             MarkUnprocessed(extension);
         }
         else

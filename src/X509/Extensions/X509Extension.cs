@@ -24,4 +24,32 @@ public sealed class X509Extension
 
     /// <inheritdoc/>
     public override string ToString() => Critical ? Oid + " (critical)" : Oid;
+
+    /// <summary>
+    /// Reads one Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } of a
+    /// structure held in <paramref name="ownerArray"/>, refusing a second instance of an OID already in
+    /// <paramref name="seen"/> (RFC 5280 §4.2, §5.2). <paramref name="value"/> receives the extnValue contents.
+    /// </summary>
+    internal static X509Extension ReadOne(ref DerReader seq, string field, byte[] ownerArray, ReadOnlyMemory<byte> owner,
+        List<X509Extension> seen, out ReadOnlySpan<byte> value)
+    {
+        DerReader ext = seq.ReadSequence(field + ".extension");
+        ReadOnlySpan<byte> oid = ext.ReadOid(field + ".extension.extnID");
+        bool critical = false;
+        if (ext.IsNext(DerTag.Boolean))
+        {
+            critical = ext.ReadBoolean(field + ".extension.critical");
+            if (!critical)
+                throw new X509FormatException(field + ".extension.critical", "DEFAULT value FALSE must be omitted in DER");
+        }
+        value = ext.ReadOctetString(field + ".extension.extnValue");
+        ext.ExpectEnd(field + ".extension");
+        foreach (X509Extension other in seen)
+        {
+            if (oid.SequenceEqual(other.OidContent))
+                throw new X509FormatException(field, $"duplicate extension {other.Oid} (RFC 5280 §4.2)");
+        }
+        ownerArray.AsSpan().Overlaps(value, out int offset);
+        return new X509Extension(oid.ToArray(), critical, owner.Slice(offset, value.Length));
+    }
 }

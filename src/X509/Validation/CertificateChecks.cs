@@ -9,7 +9,6 @@ internal static class CertificateChecks
     /// </summary>
     public static CertificateError? Intrinsic(Certificate cert, int depth, DateTimeOffset time)
     {
-        time = new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         // RFC 5280 §4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
         if (!cert.SignatureAlgorithmsMatch)
             return CertificateError.For(CertificateErrorCode.Malformed, depth, cert,
@@ -18,14 +17,23 @@ internal static class CertificateChecks
         if (cert.Subject.IsEmpty && !HasCriticalSubjectAltName(cert))
             return CertificateError.For(CertificateErrorCode.Malformed, depth, cert,
                 "subject is empty but there is no critical subjectAltName (RFC 5280 §4.1.2.6)");
-        // RFC 5280 §6.1.3 (a)(2): the validity period includes the current time.
+        return Validity(cert, depth, time) ?? UnknownCritical(cert, depth);
+    }
+
+    /// <summary>
+    /// RFC 5280 §6.1.3 (a)(2): the validity period includes the time (compared at the one-second granularity of the
+    /// encoding). Applied to trust anchors too: an expired root is not trusted.
+    /// </summary>
+    public static CertificateError? Validity(Certificate cert, int depth, DateTimeOffset time)
+    {
+        time = new DateTimeOffset(time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         if (time < cert.NotBefore)
             return CertificateError.For(CertificateErrorCode.NotYetValid, depth, cert,
-                $"not yet valid: notBefore {cert.NotBefore:u} is after the validation time {time.ToUniversalTime():u}");
+                $"not yet valid: notBefore {cert.NotBefore:u} is after the validation time {time:u}");
         if (time > cert.NotAfter)
             return CertificateError.For(CertificateErrorCode.Expired, depth, cert,
-                $"expired: notAfter {cert.NotAfter:u} is before the validation time {time.ToUniversalTime():u}");
-        return UnknownCritical(cert, depth);
+                $"expired: notAfter {cert.NotAfter:u} is before the validation time {time:u}");
+        return null;
     }
 
     private static bool HasCriticalSubjectAltName(Certificate cert)
@@ -45,9 +53,13 @@ internal static class CertificateChecks
                 $"critical extension {cert.FirstUnknownCriticalExtension} is not supported")
             : null;
 
-    /// <summary>End-entity checks: keyUsage (§4.2.1.3) and extendedKeyUsage (§4.2.1.12).</summary>
-    public static CertificateError? Leaf(Certificate leaf, KeyPurpose purpose)
+    /// <summary>
+    /// End-entity checks: keyUsage (§4.2.1.3), extendedKeyUsage (§4.2.1.12), a usable public key, and for the TLS
+    /// purposes digitalSignature (RFC 8446 §4.4.2.2: the key signs CertificateVerify).
+    /// </summary>
+    public static CertificateError? Leaf(Certificate leaf, ValidationOptions options)
     {
+        KeyPurpose purpose = options.Purpose;
         bool isCa = leaf.BasicConstraints is { IsCa: true };
         // §4.2.1.3: keyCertSign requires cA; §4.2.1.10: name constraints only in CA certificates.
         if (!isCa && leaf.KeyUsage is { } signs && (signs & KeyUsageFlags.KeyCertSign) != 0)
@@ -56,12 +68,114 @@ internal static class CertificateChecks
         if (!isCa && leaf.NameConstraints is not null)
             return CertificateError.For(CertificateErrorCode.Malformed, 0, leaf,
                 "nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)");
-        if (leaf.KeyUsage is { } ku && (ku & KeyUsageFlags.DigitalSignature) == 0)
+        bool tls = purpose is KeyPurpose.ServerAuth or KeyPurpose.ClientAuth;
+        if (tls && leaf.KeyUsage is { } ku && (ku & KeyUsageFlags.DigitalSignature) == 0)
             return CertificateError.For(CertificateErrorCode.KeyUsage, 0, leaf,
-                $"keyUsage ({ku}) does not include digitalSignature");
-        return AllowsPurpose(leaf, purpose) ? null
-            : CertificateError.For(CertificateErrorCode.ExtendedKeyUsage, 0, leaf,
+                $"keyUsage ({ku}) does not include digitalSignature, which TLS needs (RFC 8446 §4.4.2.2)");
+        if (!AllowsPurpose(leaf, purpose))
+            return CertificateError.For(CertificateErrorCode.ExtendedKeyUsage, 0, leaf,
                 $"extendedKeyUsage does not include {purpose} or anyExtendedKeyUsage");
+        // The subject key must be one this library can use (the peer proves possession with it): supported algorithm,
+        // curve and size (RSA at least 2048 bits, whole octets; the CA/B BR 7.1.3.1 key rules).
+        // (Checked without importing the key: the TLS layer imports it once, to verify CertificateVerify.)
+        if (PublicKeyDecoder.Check(leaf.SubjectPublicKeyInfo.Span) is { } keyError)
+            return CertificateError.For(CertificateErrorCode.UnsupportedAlgorithm, 0, leaf, keyError);
+        return options.RequireCommonNameInSubjectAltName ? CommonNameInSubjectAltName(leaf) : null;
+    }
+
+    /// <summary>CA/B BR 7.1.4.3: each subject CN is a character-for-character copy of a SAN entry.</summary>
+    private static CertificateError? CommonNameInSubjectAltName(Certificate leaf)
+    {
+        foreach (NameAttribute cn in leaf.Subject.AttributesOfType(Oids.CommonName))
+        {
+            if (cn.Value is not { } text || !SubjectAltNameHasText(leaf, text))
+                return CertificateError.For(CertificateErrorCode.Profile, 0, leaf,
+                    $"subject commonName '{cn.Value}' is not a copy of a dNSName or iPAddress subjectAltName (CA/B BR 7.1.4.3)");
+        }
+        return null;
+    }
+
+    private static bool SubjectAltNameHasText(Certificate leaf, string text)
+    {
+        foreach (string dns in leaf.DnsNames)
+        {
+            if (string.Equals(dns, text, StringComparison.Ordinal))
+                return true;
+        }
+        // iPAddress entries in their canonical text: dotted quad, or RFC 5952 §4 (lower case, longest zero run compressed).
+        foreach (System.Net.IPAddress ip in leaf.IpAddresses)
+        {
+            if (string.Equals(ip.ToString(), text, StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Where a certificate sits in the path, for <see cref="Profile"/>.</summary>
+    public enum Position
+    {
+        Leaf,
+        Intermediate,
+        Anchor,
+        /// <summary>The end-entity certificate that is itself a trust anchor (a directly trusted certificate).</summary>
+        TrustedLeaf,
+    }
+
+    /// <summary>The <see cref="ValidationOptions.StrictProfile"/> rules for one certificate in its position.</summary>
+    public static CertificateError? Profile(Certificate cert, int depth, Position position)
+    {
+        bool anchor = position is Position.Anchor or Position.TrustedLeaf;
+        // A v1 trust anchor cannot carry extensions; RFC 5280 §6.1.1 (d) takes its name and key as given.
+        if (anchor && cert.Version < 3)
+            return null;
+        bool isCa = cert.BasicConstraints is { IsCa: true };
+        if (position is Position.Intermediate or Position.Anchor || (position is Position.TrustedLeaf && isCa))
+        {
+            if (cert.SubjectKeyIdentifier is null)
+                return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
+                    "CA certificate has no subjectKeyIdentifier (RFC 5280 §4.2.1.2)");
+            if (FindExtension(cert, Oids.BasicConstraints) is { Critical: false })
+                return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
+                    "CA certificate has a non-critical basicConstraints (RFC 5280 §4.2.1.9)");
+        }
+        // §4.2.1.10 asks CAs to mark nameConstraints critical, but the Web PKI accepts (and processes) non-critical ones,
+        // which some CAs issue for old clients; they are processed here too.
+        AuthorityKeyIdentifier? aki = cert.AuthorityKeyIdentifier;
+        if (anchor)
+        {
+            // A trust anchor is an input (§6.1.1 (d)): it needs no AKI to be found, whoever signed it. A self-issued one
+            // that has an AKI must point at itself (CA/B BR 7.1.2.1.3: keyIdentifier equal to the SKI, nothing else).
+            if (cert.IsSelfIssued && aki is not null && (aki.KeyIdentifier is not { } keyId || aki.AuthorityCertIssuer is not null
+                || aki.AuthorityCertSerialNumber is not null
+                || (cert.SubjectKeyIdentifier is { } ski && !ski.Span.SequenceEqual(keyId.Span))))
+                return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
+                    "self-issued trust anchor has an authorityKeyIdentifier other than its own keyIdentifier (CA/B BR 7.1.2.1.3)");
+        }
+        else if (aki?.KeyIdentifier is null)
+        {
+            return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
+                "authorityKeyIdentifier with keyIdentifier is missing (RFC 5280 §4.2.1.1)");
+        }
+        if (position is Position.Leaf or Position.TrustedLeaf)
+        {
+            if (position is Position.Leaf && isCa)
+                return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
+                    "end-entity certificate is a CA (basicConstraints cA is true; CA/B BR 7.1.2.7.8)");
+            if (!cert.Subject.IsEmpty && FindExtension(cert, Oids.SubjectAltName) is { Critical: true })
+                return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
+                    "subjectAltName is critical although the subject is not empty (RFC 5280 §4.2.1.6, CA/B BR 7.1.2.7.12)");
+        }
+        return null;
+    }
+
+    private static X509Extension? FindExtension(Certificate cert, byte[] oid)
+    {
+        foreach (X509Extension e in cert.Extensions)
+        {
+            if (Oids.Is(e.OidContent, oid))
+                return e;
+        }
+        return null;
     }
 
     /// <summary>

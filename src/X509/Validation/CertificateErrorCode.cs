@@ -31,10 +31,14 @@ public enum CertificateErrorCode
     ChainTooLong,
     /// <summary>The path-building budget ran out; the search was abandoned.</summary>
     BudgetExhausted,
-    /// <summary>A certificate is revoked.</summary>
+    /// <summary>A certificate is listed on a CRL of its issuer (RFC 5280 §6.3).</summary>
     Revoked,
     /// <summary>Certificate policy processing (RFC 5280 §6.1.3 (d)–(f), §6.1.5 (g)) failed.</summary>
     Policy,
     /// <summary>A name violates a name constraint (RFC 5280 §4.2.1.10).</summary>
     NameConstraints,
+    /// <summary>CRLs of a certificate's issuer were supplied but none is usable (bad signature, stale, unsupported).</summary>
+    RevocationStatusUnknown,
+    /// <summary>A certificate breaks a profile rule of <see cref="ValidationOptions.StrictProfile"/> or the CA/B CN rule.</summary>
+    Profile,
 }

@@ -67,6 +67,27 @@ public static class NameMatching
     }
 
     /// <summary>
+    /// True if some rfc822Name subjectAltName of <paramref name="certificate"/> equals <paramref name="address"/> under
+    /// RFC 5280 §7.5: the local part compared exactly, the domain part without regard to case.
+    /// </summary>
+    public static bool MatchesEmailAddress(Certificate certificate, string address)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(address);
+        int at = address.LastIndexOf('@');
+        if (at <= 0 || at == address.Length - 1)
+            return false;
+        foreach (string presented in certificate.EmailAddresses)
+        {
+            int pat = presented.LastIndexOf('@');
+            if (pat == at && presented.AsSpan(0, at).SequenceEqual(address.AsSpan(0, at))
+                && presented.AsSpan(at + 1).Equals(address.AsSpan(at + 1), StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
     /// RFC 1123 §2.1 host name syntax: dot-separated labels of 1–63 letters, digits and hyphens, not starting or
     /// ending with a hyphen, at most 253 characters. With <paramref name="allowWildcard"/>, the first label may be
     /// exactly <c>*</c> when at least two labels follow it.

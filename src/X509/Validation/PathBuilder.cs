@@ -38,6 +38,9 @@ internal sealed class PathBuilder
         }
     }
 
+    /// <summary>Signature verifications done (certificates and CRLs).</summary>
+    public int SignaturesChecked => _budget.SignaturesTaken;
+
     /// <summary>The error to report when <see cref="Build"/> returns null.</summary>
     public CertificateError Error => _best ?? new CertificateError(CertificateErrorCode.UnknownIssuer, 0, null, "no path was found");
 
@@ -101,10 +104,11 @@ internal sealed class PathBuilder
                 if (!InPass(candidate, aki, pass) || !candidate.Subject.Matches(child.Issuer) || InPath(candidate))
                     continue;
                 anyCandidate = true;
-                if (depth >= _options.MaxDepth)
+                int counted = CountedIntermediates() + (candidate.IsSelfIssued ? 0 : 1);
+                if (counted > _options.MaxDepth)
                 {
                     Record(CertificateError.For(CertificateErrorCode.ChainTooLong, depth + 1, candidate,
-                        $"would be intermediate number {depth + 1}, more than the maximum of {_options.MaxDepth}"));
+                        $"would be intermediate number {counted} (self-issued ones not counted), more than the maximum of {_options.MaxDepth}"));
                     continue;
                 }
                 if (!TryIntermediate(child, depth, candidate))
@@ -131,6 +135,19 @@ internal sealed class PathBuilder
         return null;
     }
 
+    // Intermediates already on the path that count against MaxDepth: like pathLenConstraint (RFC 5280 §6.1.4 (l)),
+    // self-issued certificates do not. The budget still bounds how long a path of self-issued certificates can get.
+    private int CountedIntermediates()
+    {
+        int n = 0;
+        for (int i = 1; i < _path.Count; i++)
+        {
+            if (!_path[i].IsSelfIssued)
+                n++;
+        }
+        return n;
+    }
+
     private static bool InPass(Certificate candidate, ReadOnlyMemory<byte>? aki, int pass)
     {
         if (aki is not { } keyId)
@@ -153,10 +170,13 @@ internal sealed class PathBuilder
 
     private bool TryAnchor(Certificate child, int depth, Certificate anchor)
     {
-        // RFC 5280 §6.1: the anchor is an input; its signature and validity are not checked, its constraints are.
+        // RFC 5280 §6.1: the anchor is an input; its signature is not checked. Its constraints are, and so is its
+        // validity period (a choice stricter than §6.1: an expired root is no longer trusted).
         CertificateError? error = CertificateChecks.Issuer(anchor, depth + 1, isAnchor: true)
             ?? CertificateChecks.UnknownCritical(anchor, depth + 1)
-            ?? CertificateChecks.PathLength(anchor, depth + 1, _path);
+            ?? CertificateChecks.PathLength(anchor, depth + 1, _path)
+            ?? CertificateChecks.Validity(anchor, depth + 1, _options.Time)
+            ?? (_options.StrictProfile ? CertificateChecks.Profile(anchor, depth + 1, CertificateChecks.Position.Anchor) : null);
         if (error is not null)
         {
             Record(error);
@@ -165,7 +185,8 @@ internal sealed class PathBuilder
         if (!VerifySignature(child, depth, anchor))
             return false;
         // Checks over the whole path: name constraints and certificate policies.
-        CertificateError? pathError = NameConstraintChecker.Check(_path, anchor, _budget) ?? PolicyTree.Process(_path, _options);
+        CertificateError? pathError = NameConstraintChecker.Check(_path, anchor, _budget) ?? PolicyTree.Process(_path, _options)
+            ?? (_options.Crls.Count > 0 || _options.RequireRevocationStatus ? RevocationChecker.Check(_path, anchor, _options, _budget) : null);
         if (pathError is not null)
         {
             Record(pathError);
@@ -179,7 +200,8 @@ internal sealed class PathBuilder
         CertificateError? error = CertificateChecks.Intrinsic(candidate, depth + 1, _options.Time)
             ?? CertificateChecks.Issuer(candidate, depth + 1, isAnchor: false)
             ?? CertificateChecks.IssuerPurpose(candidate, depth + 1, _options.Purpose)
-            ?? CertificateChecks.PathLength(candidate, depth + 1, _path);
+            ?? CertificateChecks.PathLength(candidate, depth + 1, _path)
+            ?? (_options.StrictProfile ? CertificateChecks.Profile(candidate, depth + 1, CertificateChecks.Position.Intermediate) : null);
         if (error is not null)
         {
             Record(error);

@@ -25,18 +25,22 @@ public sealed class ValidationBudget
 /// <summary>The running counters of one validation.</summary>
 internal sealed class BudgetCounter
 {
+    private readonly int _initialSignatures;
     private int _signatures;
     private int _buildCalls;
     private int _nameComparisons;
 
     public BudgetCounter(ValidationBudget budget)
     {
-        _signatures = budget.MaxSignatureChecks;
+        _signatures = _initialSignatures = budget.MaxSignatureChecks;
         _buildCalls = budget.MaxBuildCalls;
         _nameComparisons = budget.MaxNameConstraintComparisons;
     }
 
     public bool Exhausted { get; private set; }
+
+    /// <summary>Signature verifications started so far.</summary>
+    public int SignaturesTaken => _initialSignatures - _signatures;
 
     public string? ExhaustedWhat { get; private set; }
 

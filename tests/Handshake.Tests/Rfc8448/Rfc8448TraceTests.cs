@@ -268,9 +268,15 @@ public sealed partial class Rfc8448TraceTests
     {
         var handshakeTypes = new Dictionary<string, byte>
         {
-            ["ClientHello"] = 1, ["ServerHello"] = 2, ["NewSessionTicket"] = 4, ["EndOfEarlyData"] = 5,
-            ["EncryptedExtensions"] = 8, ["Certificate"] = 11, ["CertificateRequest"] = 13,
-            ["CertificateVerify"] = 15, ["Finished"] = 20,
+            ["ClientHello"] = 1,
+            ["ServerHello"] = 2,
+            ["NewSessionTicket"] = 4,
+            ["EndOfEarlyData"] = 5,
+            ["EncryptedExtensions"] = 8,
+            ["Certificate"] = 11,
+            ["CertificateRequest"] = 13,
+            ["CertificateVerify"] = 15,
+            ["Finished"] = 20,
         };
 
         int messages = 0, records = 0;

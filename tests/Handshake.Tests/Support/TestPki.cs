@@ -42,13 +42,18 @@ public sealed class TestPki
     public Certificate Anchor { get; }
     public TrustStore Anchors { get; }
 
+    /// <summary>The CA as the BCL sees it, and its key (to sign OCSP responses in tests).</summary>
+    public X509Certificate2 CaCertificate => _ca;
+    public ECDsa CaKey => (ECDsa)_caKey;
+
     public TlsCertificate Server(KeyKind kind = KeyKind.EcdsaP256, string dns = "localhost", DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null) =>
         Issue($"CN={dns}", kind, ServerAuth, san => { san.AddDnsName(dns); san.AddIpAddress(System.Net.IPAddress.Loopback); }, notBefore, notAfter);
 
     public TlsCertificate Client(KeyKind kind = KeyKind.EcdsaP256, string spiffeId = "spiffe://test.example/client", DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null) =>
         Issue("CN=test-client", kind, ClientAuth, san => san.AddUri(new Uri(spiffeId)), notBefore, notAfter);
 
-    public TlsCertificate Issue(string subject, KeyKind kind, string eku, Action<SubjectAlternativeNameBuilder> names, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    public TlsCertificate Issue(string subject, KeyKind kind, string eku, Action<SubjectAlternativeNameBuilder> names, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null,
+        Action<CertificateRequest>? customize = null)
     {
         var key = NewKey(kind);
         var req = Request(subject, key);
@@ -59,6 +64,7 @@ public sealed class TestPki
         names(san);
         req.CertificateExtensions.Add(san.Build());
         req.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_ca, true, false));
+        customize?.Invoke(req);
         var now = DateTimeOffset.UtcNow;
         var serial = new byte[12];
         RandomNumberGenerator.Fill(serial);

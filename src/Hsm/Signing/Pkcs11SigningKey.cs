@@ -126,8 +126,13 @@ public sealed class Pkcs11SigningKey : ISigningKey
     /// <exception cref="SigningException">The scheme is not one of <see cref="Schemes"/>, or the token failed (the message names the CKR value).</exception>
     public byte[] Sign(SignatureScheme scheme, ReadOnlySpan<byte> content)
     {
-        var method = Array.Find(_methods, m => m.Scheme == scheme)
-            ?? throw new SigningException($"{this} cannot sign {SignatureSchemes.Name(scheme)}");
+        Pkcs11SignatureMethod? method = null;
+        foreach (var m in _methods)
+        {
+            if (m.Scheme == scheme) method = m;
+        }
+        if (method is null)
+            throw new SigningException($"{this} cannot sign {SignatureSchemes.Name(scheme)}");
         var input = method.Input(content);
         return method.Finish(SignWithOneRetry(method, input));
     }

@@ -32,7 +32,7 @@ public sealed class ValidatedChainCache
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TimeToLive, TimeSpan.Zero);
         Capacity = capacity;
         _clock = clock ?? TimeProvider.System;
-        _map = new Dictionary<Key, LinkedListNode<Entry>>(Math.Min(capacity, 4096));
+        _map = new Dictionary<Key, LinkedListNode<Entry>>(); // grows with use: an options object per connection stays cheap
     }
 
     /// <summary>Maximum number of entries.</summary>

@@ -1,12 +1,19 @@
 using BenchmarkDotNet.Running;
 using TlsEngine.Bench;
 
-// dotnet run -c Release -- --filter '*'   (bench/run.sh wraps it; --job short for a quick run)
-if (args.Length > 0 && args[0] == "check")
+// TlsEngine.Bench [--quick] [--wall] [BenchmarkDotNet args]   the benchmarks (bench/run.sh wraps this)
+// TlsEngine.Bench idle ours|sslstream|bouncycastle N          memory per idle connection
+// TlsEngine.Bench split N                                     server/client CPU split of a handshake
+// TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
+switch (args.FirstOrDefault())
 {
-    new HandshakeBenchmarks().Setup();
-    Console.WriteLine("ok");
-    return 0;
+    case "idle" or "split":
+        return Extra.Run(args);
+    case "figures":
+        return Figures.Run(args.Length > 1 ? args[1] : Extra.ResultsDirectory);
 }
-BenchmarkSwitcher.FromAssembly(typeof(ChainValidationBenchmarks).Assembly).Run(args);
-return 0;
+bool quick = args.Contains("--quick");
+bool wall = args.Contains("--wall");
+var rest = args.Where(a => a is not "--quick" and not "--wall").ToArray();
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick, wall));
+return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;

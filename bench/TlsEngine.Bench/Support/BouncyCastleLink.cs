@@ -32,23 +32,23 @@ internal sealed class BouncyCastleLink
     public TlsClientProtocol Client { get; private set; } = null!;
     public TlsServerProtocol Server { get; private set; } = null!;
 
-    /// <summary>Time spent inside each side's calls, when <see cref="Timed"/>.</summary>
+    /// <summary>Thread CPU time (ns) spent inside each side's calls, when <see cref="Timed"/>.</summary>
     public bool Timed { get; set; }
-    public long ServerTicks { get; set; }
-    public long ClientTicks { get; set; }
+    public long ServerCpuNs { get; set; }
+    public long ClientCpuNs { get; set; }
 
     public void Handshake()
     {
-        long t0 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        long t0 = Timed ? CpuClock.ThreadNow() : 0;
         Server = new TlsServerProtocol();
         Server.Accept(new Server13(this));
-        long t1 = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        long t1 = Timed ? CpuClock.ThreadNow() : 0;
         Client = new TlsClientProtocol();
         Client.Connect(new Client13(this));
         if (Timed)
         {
-            ServerTicks += t1 - t0;
-            ClientTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
+            ServerCpuNs += t1 - t0;
+            ClientCpuNs += CpuClock.ThreadNow() - t1;
         }
         Pump();
         if (Client.IsHandshaking || Server.IsHandshaking || !Client.IsConnected || !Server.IsConnected)
@@ -70,7 +70,7 @@ internal sealed class BouncyCastleLink
     {
         int n = from.GetAvailableOutputBytes();
         if (n == 0) return false;
-        long t = Timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        long t = Timed ? CpuClock.ThreadNow() : 0;
         while (n > 0)
         {
             int chunk = from.ReadOutput(_buffer, 0, Math.Min(n, _buffer.Length));
@@ -80,8 +80,8 @@ internal sealed class BouncyCastleLink
         if (Timed)
         {
             // ReadOutput is a copy; OfferInput does the receiving side's work.
-            if (toServer) ServerTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t;
-            else ClientTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t;
+            if (toServer) ServerCpuNs += CpuClock.ThreadNow() - t;
+            else ClientCpuNs += CpuClock.ThreadNow() - t;
         }
         return true;
     }

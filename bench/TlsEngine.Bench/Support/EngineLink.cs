@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TlsEngine.Crypto;
 
 namespace TlsEngine.Bench.Support;
@@ -6,7 +5,7 @@ namespace TlsEngine.Bench.Support;
 /// <summary>
 /// Two of our sans-IO connections joined in memory, the way tests/Handshake.Tests/Support/Loopback.cs does it but
 /// without allocating in the harness: bytes one side transmits are fed to the other until both directions are quiet.
-/// Optionally accumulates the time spent inside each side's calls (for the server-only / client-only split).
+/// Optionally accumulates the thread CPU time spent inside each side's calls (for the server-only / client-only split).
 /// </summary>
 internal sealed class EngineLink : IDisposable
 {
@@ -17,10 +16,10 @@ internal sealed class EngineLink : IDisposable
     public TlsConnection Client { get; private set; } = null!;
     public TlsConnection Server { get; private set; } = null!;
 
-    /// <summary>When set, <see cref="ServerTicks"/> and <see cref="ClientTicks"/> accumulate Stopwatch ticks per side.</summary>
+    /// <summary>When set, <see cref="ServerCpuNs"/> and <see cref="ClientCpuNs"/> accumulate the thread CPU time (ns) spent inside each side's calls.</summary>
     public bool Timed { get; set; }
-    public long ServerTicks { get; set; }
-    public long ClientTicks { get; set; }
+    public long ServerCpuNs { get; set; }
+    public long ClientCpuNs { get; set; }
 
     /// <summary>Creates both sides and runs the handshake to completion (including tickets the server sends after it).</summary>
     public void Handshake(TlsClientOptions client, TlsServerOptions server)
@@ -29,15 +28,15 @@ internal sealed class EngineLink : IDisposable
         ToClient.Clear();
         ServerPlain.Clear();
         ClientPlain.Clear();
-        long t0 = Timed ? Stopwatch.GetTimestamp() : 0;
+        long t0 = Timed ? CpuClock.ThreadNow() : 0;
         Client = TlsConnection.CreateClient(client);
         Client.Start(ToServer);
-        long t1 = Timed ? Stopwatch.GetTimestamp() : 0;
+        long t1 = Timed ? CpuClock.ThreadNow() : 0;
         Server = TlsConnection.CreateServer(server);
         if (Timed)
         {
-            ClientTicks += t1 - t0;
-            ServerTicks += Stopwatch.GetTimestamp() - t1;
+            ClientCpuNs += t1 - t0;
+            ServerCpuNs += CpuClock.ThreadNow() - t1;
         }
         Pump();
         if (!Client.IsHandshakeComplete || !Server.IsHandshakeComplete)
@@ -51,17 +50,17 @@ internal sealed class EngineLink : IDisposable
         {
             if (ToServer.Length > 0)
             {
-                long t = Timed ? Stopwatch.GetTimestamp() : 0;
+                long t = Timed ? CpuClock.ThreadNow() : 0;
                 Server.Process(ToServer.Pending, ToClient, ServerPlain, out int n);
                 ToServer.Consume(n);
-                if (Timed) ServerTicks += Stopwatch.GetTimestamp() - t;
+                if (Timed) ServerCpuNs += CpuClock.ThreadNow() - t;
             }
             if (ToClient.Length > 0)
             {
-                long t = Timed ? Stopwatch.GetTimestamp() : 0;
+                long t = Timed ? CpuClock.ThreadNow() : 0;
                 Client.Process(ToClient.Pending, ToServer, ClientPlain, out int n);
                 ToClient.Consume(n);
-                if (Timed) ClientTicks += Stopwatch.GetTimestamp() - t;
+                if (Timed) ClientCpuNs += CpuClock.ThreadNow() - t;
             }
         }
     }
@@ -69,14 +68,14 @@ internal sealed class EngineLink : IDisposable
     /// <summary>Disposes both connections (which zeroes their secrets), as a server does when a connection ends.</summary>
     public void Dispose()
     {
-        long t = Timed ? Stopwatch.GetTimestamp() : 0;
+        long t = Timed ? CpuClock.ThreadNow() : 0;
         Client?.Dispose();
-        long t1 = Timed ? Stopwatch.GetTimestamp() : 0;
+        long t1 = Timed ? CpuClock.ThreadNow() : 0;
         Server?.Dispose();
         if (Timed)
         {
-            ClientTicks += t1 - t;
-            ServerTicks += Stopwatch.GetTimestamp() - t1;
+            ClientCpuNs += t1 - t;
+            ServerCpuNs += CpuClock.ThreadNow() - t1;
         }
     }
 

@@ -9,6 +9,12 @@ namespace TlsEngine.Bench.Support;
 /// <summary>One end of an in-memory duplex transport: reads from one pipe, writes to the other.</summary>
 internal sealed class PipeStream(PipeReader reader, PipeWriter writer) : Stream
 {
+    /// <summary>Bytes written through this end (for checking what a handshake sent, e.g. whether it resumed).</summary>
+    public long BytesWritten { get; set; }
+
+    /// <summary>Length of the first write (a server's first flight).</summary>
+    public int FirstWriteLength { get; private set; }
+
     public override bool CanRead => true;
     public override bool CanWrite => true;
     public override bool CanSeek => false;
@@ -39,14 +45,20 @@ internal sealed class PipeStream(PipeReader reader, PipeWriter writer) : Stream
         return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        if (BytesWritten == 0) FirstWriteLength = buffer.Length;
+        BytesWritten += buffer.Length;
         await writer.WriteAsync(buffer, ct).ConfigureAwait(false);
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
         WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count)
     {
+        if (BytesWritten == 0) FirstWriteLength = count;
+        BytesWritten += count;
         var pending = writer.WriteAsync(buffer.AsMemory(offset, count));
         if (!pending.IsCompletedSuccessfully) pending.AsTask().GetAwaiter().GetResult();
     }
@@ -76,6 +88,9 @@ internal sealed class SslStreamLink
     public SslStream Client { get; private set; } = null!;
     public PipeStream ServerTransport { get; private set; } = null!;
 
+    /// <summary>Bytes of the server's first flight in the last handshake (a resumed one carries no Certificate).</summary>
+    public int ServerFirstFlight => ServerTransport.FirstWriteLength;
+
     /// <summary>Handshakes a new pair of SslStreams over fresh (reset) pipes.</summary>
     public void Handshake(SslServerAuthenticationOptions server, SslClientAuthenticationOptions client)
     {
@@ -94,6 +109,19 @@ internal sealed class SslStreamLink
         if (_toClient.Reader.TryRead(out var r)) _toClient.Reader.AdvanceTo(r.Buffer.End);
     }
 
+    /// <summary>
+    /// Lets the client read what the server sent after the handshake (OpenSSL processes NewSessionTicket on read) by
+    /// sending one byte, then shuts both down with close_notify: OpenSSL drops a session from its cache when the
+    /// connection is freed without a shutdown, so a resumable session needs this.
+    /// </summary>
+    public void ExchangeTicketsAndShutdown(byte[] scratch)
+    {
+        Server.Write(scratch, 0, 1);
+        Client.ReadExactly(scratch, 0, 1);
+        Client.ShutdownAsync().GetAwaiter().GetResult();
+        Server.ShutdownAsync().GetAwaiter().GetResult();
+    }
+
     public void Close()
     {
         Server.Dispose();
@@ -107,23 +135,28 @@ internal sealed class SslStreamLink
     }
 
     /// <summary>The same profile as ours: TLS 1.3 only, TLS_AES_128_GCM_SHA256, client certificate required, peer chains built to the test CA only.</summary>
-    public static SslServerAuthenticationOptions ServerOptions(BenchPki pki) => new()
+    /// <remarks>
+    /// With a CipherSuitesPolicy (<paramref name="aes128Only"/>) SslStream does not resume TLS 1.3 sessions on Linux
+    /// (measured: the client offers its ticket, the server's stateful ticket is unknown to the next connection's
+    /// context); without one it resumes, but OpenSSL then prefers TLS_AES_256_GCM_SHA384.
+    /// </remarks>
+    public static SslServerAuthenticationOptions ServerOptions(BenchPki pki, bool aes128Only = true) => new()
     {
         ServerCertificateContext = SslStreamCertificateContext.Create(pki.ServerCertificate, additionalCertificates: null, offline: true),
         ClientCertificateRequired = true,
         EnabledSslProtocols = SslProtocols.Tls13,
-        CipherSuitesPolicy = new CipherSuitesPolicy([TlsCipherSuite.TLS_AES_128_GCM_SHA256]),
+        CipherSuitesPolicy = aes128Only ? new CipherSuitesPolicy([TlsCipherSuite.TLS_AES_128_GCM_SHA256]) : null,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         CertificateChainPolicy = ChainPolicy(pki, "1.3.6.1.5.5.7.3.2"),
         RemoteCertificateValidationCallback = (_, certificate, _, errors) => certificate is not null && errors == SslPolicyErrors.None,
     };
 
-    public static SslClientAuthenticationOptions ClientOptions(BenchPki pki) => new()
+    public static SslClientAuthenticationOptions ClientOptions(BenchPki pki, bool aes128Only = true) => new()
     {
         TargetHost = BenchPki.ServerName,
         ClientCertificateContext = SslStreamCertificateContext.Create(pki.ClientCertificate, additionalCertificates: null, offline: true),
         EnabledSslProtocols = SslProtocols.Tls13,
-        CipherSuitesPolicy = new CipherSuitesPolicy([TlsCipherSuite.TLS_AES_128_GCM_SHA256]),
+        CipherSuitesPolicy = aes128Only ? new CipherSuitesPolicy([TlsCipherSuite.TLS_AES_128_GCM_SHA256]) : null,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         CertificateChainPolicy = ChainPolicy(pki, "1.3.6.1.5.5.7.3.1"),
         RemoteCertificateValidationCallback = (_, certificate, _, errors) => certificate is not null && errors == SslPolicyErrors.None,

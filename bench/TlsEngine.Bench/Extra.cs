@@ -1,0 +1,202 @@
+using System.Text.Json;
+using TlsEngine.Bench.Support;
+
+namespace TlsEngine.Bench;
+
+/// <summary>
+/// Measurements that are not a mean per operation, run outside BenchmarkDotNet and written as JSON next to its
+/// results for <see cref="Figures"/>:
+/// <list type="bullet">
+/// <item><c>idle LIB N</c> — memory retained per idle established server connection (run once per library, each in a fresh process).</item>
+/// <item><c>split N</c> — a full handshake pair's CPU split between server and client, from the thread CPU time spent inside each side's calls.</item>
+/// </list>
+/// </summary>
+internal static class Extra
+{
+    public static string ResultsDirectory => Path.Combine("BenchmarkDotNet.Artifacts", "results");
+
+    public static int Run(string[] args)
+    {
+        switch (args)
+        {
+            case ["idle", var lib, var n]:
+                return Idle(lib, int.Parse(n));
+            case ["split", var n]:
+                return Split(int.Parse(n));
+            default:
+                Console.Error.WriteLine("usage: TlsEngine.Bench idle ours|sslstream|bouncycastle N | split N");
+                return 2;
+        }
+    }
+
+    private static void Write(string name, Dictionary<string, double> values)
+    {
+        Directory.CreateDirectory(ResultsDirectory);
+        File.WriteAllText(Path.Combine(ResultsDirectory, $"extra-{name}.json"), JsonSerializer.Serialize(values));
+        foreach (var (k, v) in values) Console.WriteLine($"{name}: {k} = {v:0.##}");
+    }
+
+    /// <summary>
+    /// Establishes <paramref name="count"/> in-memory connection pairs, moves 16 KiB client → server on each (so buffers
+    /// were used), drops the client side and the bytes in flight, and keeps only the server endpoint (for SslStream,
+    /// with its in-memory transport, whose own cost is measured first and subtracted). Reports the managed heap growth
+    /// after a full blocking GC, and the RSS growth, per connection.
+    /// </summary>
+    private static int Idle(string lib, int count)
+    {
+        var pki = BenchPki.Shared;
+        var data = new byte[16384];
+        var buffer = new byte[32768];
+        Func<object> establish;
+        Func<object>? transportOnly = null;
+        switch (lib)
+        {
+            case "ours":
+            {
+                var client = EngineLink.ClientOptions(pki, chainCache: true);
+                var server = EngineLink.ServerOptions(pki, chainCache: true);
+                establish = () =>
+                {
+                    var link = new EngineLink();
+                    link.Handshake(client, server);
+                    link.Client.Encrypt(data, link.ToServer);
+                    link.Pump();
+                    link.Client.Dispose();
+                    return link.Server;
+                };
+                break;
+            }
+            case "sslstream":
+            {
+                var server = SslStreamLink.ServerOptions(pki);
+                var client = SslStreamLink.ClientOptions(pki);
+                establish = () =>
+                {
+                    var link = new SslStreamLink();
+                    link.Handshake(server, client);
+                    link.Client.Write(data);
+                    int got = 0;
+                    while (got < data.Length) got += link.Server.Read(buffer, got, buffer.Length - got);
+                    link.DrainToClient();
+                    link.Client.Dispose();
+                    return link.Server;
+                };
+                transportOnly = () =>
+                {
+                    var a = new System.IO.Pipelines.Pipe();
+                    var b = new System.IO.Pipelines.Pipe();
+                    var s = new PipeStream(a.Reader, b.Writer);
+                    var c = new PipeStream(b.Reader, a.Writer);
+                    c.Write(data);
+                    int got = 0;
+                    while (got < data.Length) got += s.Read(buffer, got, buffer.Length - got);
+                    return s;
+                };
+                break;
+            }
+            case "bouncycastle":
+            {
+                establish = () =>
+                {
+                    var link = new BouncyCastleLink(pki);
+                    link.Handshake();
+                    link.Client.WriteApplicationData(data, 0, data.Length);
+                    link.Pump();
+                    int got = 0;
+                    while (got < data.Length) got += link.Server.ReadInput(buffer, got, buffer.Length - got);
+                    return link.Server;
+                };
+                break;
+            }
+            default:
+                Console.Error.WriteLine($"unknown library '{lib}'");
+                return 2;
+        }
+
+        for (int i = 0; i < 50; i++) establish();
+        double transportManaged = 0, transportRss = 0;
+        if (transportOnly is not null)
+            (transportManaged, transportRss) = Retained(transportOnly, count);
+        var (managed, rss) = Retained(establish, count);
+        Write($"idle-{lib}", new()
+        {
+            ["connections"] = count,
+            ["managed_bytes_per_connection"] = managed - transportManaged,
+            ["rss_bytes_per_connection"] = rss - transportRss,
+            ["transport_managed_bytes_subtracted"] = transportManaged,
+        });
+        return 0;
+    }
+
+    private static (double Managed, double Rss) Retained(Func<object> make, int count)
+    {
+        var keep = new object[count];
+        FullGc();
+        long managed0 = GC.GetTotalMemory(true);
+        long rss0 = Environment.WorkingSet;
+        for (int i = 0; i < count; i++) keep[i] = make();
+        FullGc();
+        long managed1 = GC.GetTotalMemory(true);
+        long rss1 = Environment.WorkingSet;
+        GC.KeepAlive(keep);
+        var result = ((managed1 - managed0) / (double)count, (rss1 - rss0) / (double)count);
+        foreach (var k in keep) (k as IDisposable)?.Dispose();
+        Array.Clear(keep);
+        FullGc();
+        return result;
+    }
+
+    private static void FullGc()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+    }
+
+    /// <summary>Server-only and client-only CPU of a full handshake pair (ours cold and with the chain cache; BouncyCastle).</summary>
+    private static int Split(int count)
+    {
+        var pki = BenchPki.Shared;
+        var results = new Dictionary<string, double>();
+        foreach (bool cache in new[] { false, true })
+        {
+            var client = EngineLink.ClientOptions(pki, cache);
+            var server = EngineLink.ServerOptions(pki, cache);
+            var link = new EngineLink();
+            for (int i = 0; i < 100; i++)
+            {
+                link.Handshake(client, server);
+                link.Dispose();
+            }
+            link.Timed = true;
+            for (int i = 0; i < count; i++)
+            {
+                link.Handshake(client, server);
+                link.Dispose();
+            }
+            string suffix = cache ? "_cached" : "";
+            results[$"ours_server_us{suffix}"] = Micros(link.ServerCpuNs, count);
+            results[$"ours_client_us{suffix}"] = Micros(link.ClientCpuNs, count);
+        }
+        var bc = new BouncyCastleLink(pki);
+        for (int i = 0; i < 100; i++)
+        {
+            bc.Handshake();
+            bc.Close();
+        }
+        bc.Timed = true;
+        for (int i = 0; i < count; i++)
+        {
+            bc.Handshake();
+            bc.Close();
+        }
+        results["bouncycastle_server_us"] = Micros(bc.ServerCpuNs, count);
+        results["bouncycastle_client_us"] = Micros(bc.ClientCpuNs, count);
+        Write("split", results);
+        return 0;
+    }
+
+    private static double Micros(long nanoseconds, int count) => nanoseconds / 1e3 / count;
+}

@@ -46,9 +46,12 @@ public class ParseBenchmarks
             _clientHello = w.PendingSpan.ToArray();
         }
         _retryServer = EngineLink.ServerOptions(pki, chainCache: false);
-        // Record header (5) and handshake header (4) precede the ClientHello body.
-        _clientHelloBody = _clientHello[(RecordHeader.Size + 4)..];
+        // Record header (5) and handshake header (type, 24-bit length) precede the ClientHello body; a
+        // change_cipher_spec record may follow it in the same flight.
+        int bodyLength = _clientHello[6] << 16 | _clientHello[7] << 8 | _clientHello[8];
+        _clientHelloBody = _clientHello.AsSpan(RecordHeader.Size + 4, bodyLength).ToArray();
         _parse = FindClientHelloParse();
+        if (_parse is not null && ClientHelloParse() != 1) throw new InvalidOperationException("ClientHello.Parse failed");
         if (!RecordRead() || !RecordReadSegmented() || ClientHelloToRetry() == 0)
             throw new InvalidOperationException("parse benchmark setup failed");
     }

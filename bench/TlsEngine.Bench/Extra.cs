@@ -8,6 +8,7 @@ namespace TlsEngine.Bench;
 /// results for <see cref="Figures"/>:
 /// <list type="bullet">
 /// <item><c>idle LIB N</c> — memory retained per idle established server connection (run once per library, each in a fresh process).</item>
+/// <item><c>allocs N</c> — our handshake's allocations by type (sampled with GCAllocationTick).</item>
 /// <item><c>split N</c> — a full handshake pair's CPU split between server and client, from the thread CPU time spent inside each side's calls.</item>
 /// </list>
 /// </summary>
@@ -23,6 +24,8 @@ internal static class Extra
                 return Idle(lib, int.Parse(n));
             case ["split", var n]:
                 return Split(int.Parse(n));
+            case ["allocs", var n]:
+                return Allocations(int.Parse(n));
             default:
                 Console.Error.WriteLine("usage: TlsEngine.Bench idle ours|sslstream|bouncycastle N | split N");
                 return 2;
@@ -179,6 +182,13 @@ internal static class Extra
             string suffix = cache ? "_cached" : "";
             results[$"ours_server_us{suffix}"] = Micros(link.ServerCpuNs, count);
             results[$"ours_client_us{suffix}"] = Micros(link.ClientCpuNs, count);
+            Console.WriteLine($"ours, {(cache ? "validated-chain cache on" : "no chain cache")}: per handshake step (CPU us, allocated KiB)");
+            for (int i = 0; i < EngineLink.MaxSteps; i++)
+            {
+                if (link.StepSide[i] is not { } side) continue;
+                string what = i == EngineLink.MaxSteps - 1 ? "dispose both" : i == 0 ? "create + ClientHello" : i == 1 ? "create + ClientHello -> first flight" : $"Process #{i}";
+                Console.WriteLine($"  {i,2} {side,-6} {what,-40} {Micros(link.StepCpuNs[i], count),8:0.0} us {link.StepBytes[i] / 1024.0 / count,8:0.0} KiB");
+            }
         }
         var bc = new BouncyCastleLink(pki);
         for (int i = 0; i < 100; i++)
@@ -195,6 +205,34 @@ internal static class Extra
         results["bouncycastle_server_us"] = Micros(bc.ServerCpuNs, count);
         results["bouncycastle_client_us"] = Micros(bc.ClientCpuNs, count);
         Write("split", results);
+        return 0;
+    }
+
+    /// <summary>Allocation by type over N full handshake pairs (ours, no chain cache), sampled.</summary>
+    private static int Allocations(int count)
+    {
+        var pki = BenchPki.Shared;
+        var client = EngineLink.ClientOptions(pki, chainCache: false);
+        var server = EngineLink.ServerOptions(pki, chainCache: false);
+        var link = new EngineLink();
+        for (int i = 0; i < 50; i++)
+        {
+            link.Handshake(client, server);
+            link.Dispose();
+        }
+        using var sampler = new AllocationSampler();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        sampler.Start();
+        for (int i = 0; i < count; i++)
+        {
+            link.Handshake(client, server);
+            link.Dispose();
+        }
+        sampler.Stop();
+        long total = GC.GetAllocatedBytesForCurrentThread() - before;
+        Console.WriteLine($"ours: {total / 1024.0 / count:0.0} KiB allocated per handshake pair; by type ({sampler.Samples} samples of ~100 KB):");
+        foreach (var (type, bytes) in sampler.Top(25))
+            Console.WriteLine($"  {bytes * 100.0 / Math.Max(1, sampler.Top(1000).Sum(t => t.Bytes)),5:0.0} %  {bytes / 1024.0 / count,7:0.0} KiB  {type}");
         return 0;
     }
 

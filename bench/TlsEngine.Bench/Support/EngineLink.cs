@@ -21,6 +21,34 @@ internal sealed class EngineLink : IDisposable
     public long ServerCpuNs { get; set; }
     public long ClientCpuNs { get; set; }
 
+    /// <summary>
+    /// When <see cref="Timed"/>, CPU time and managed bytes allocated by each step of a handshake, in order: client
+    /// create + Start, then each Process call (server, client, server, …), then Dispose (last slot).
+    /// </summary>
+    public long[] StepCpuNs { get; } = new long[MaxSteps];
+    public long[] StepBytes { get; } = new long[MaxSteps];
+    public string[] StepSide { get; } = new string[MaxSteps];
+    public const int MaxSteps = 12;
+    private int _step;
+    private long _stepCpu;
+    private long _stepBytes;
+
+    private void BeginStep()
+    {
+        _stepBytes = GC.GetAllocatedBytesForCurrentThread();
+        _stepCpu = CpuClock.ThreadNow();
+    }
+
+    private long EndStep(string side, bool last = false)
+    {
+        long cpu = CpuClock.ThreadNow() - _stepCpu;
+        int i = last ? MaxSteps - 1 : Math.Min(_step++, MaxSteps - 2);
+        StepCpuNs[i] += cpu;
+        StepBytes[i] += GC.GetAllocatedBytesForCurrentThread() - _stepBytes;
+        StepSide[i] = side;
+        return cpu;
+    }
+
     /// <summary>Creates both sides and runs the handshake to completion (including tickets the server sends after it).</summary>
     public void Handshake(TlsClientOptions client, TlsServerOptions server)
     {
@@ -28,20 +56,29 @@ internal sealed class EngineLink : IDisposable
         ToClient.Clear();
         ServerPlain.Clear();
         ClientPlain.Clear();
-        long t0 = Timed ? CpuClock.ThreadNow() : 0;
+        _step = 0;
+        if (Timed) BeginStep();
         Client = TlsConnection.CreateClient(client);
         Client.Start(ToServer);
-        long t1 = Timed ? CpuClock.ThreadNow() : 0;
+        if (Timed)
+        {
+            ClientCpuNs += EndStep("client");
+            BeginStep();
+        }
         Server = TlsConnection.CreateServer(server);
         if (Timed)
         {
-            ClientCpuNs += t1 - t0;
-            ServerCpuNs += CpuClock.ThreadNow() - t1;
+            // Counted with the server's first Process call.
+            _pendingServerCreate = CpuClock.ThreadNow() - _stepCpu;
+            _pendingServerBytes = GC.GetAllocatedBytesForCurrentThread() - _stepBytes;
         }
         Pump();
         if (!Client.IsHandshakeComplete || !Server.IsHandshakeComplete)
             throw new InvalidOperationException("the in-memory handshake did not complete");
     }
+
+    private long _pendingServerCreate;
+    private long _pendingServerBytes;
 
     /// <summary>Moves bytes back and forth until both directions are quiet.</summary>
     public void Pump()
@@ -50,17 +87,23 @@ internal sealed class EngineLink : IDisposable
         {
             if (ToServer.Length > 0)
             {
-                long t = Timed ? CpuClock.ThreadNow() : 0;
+                if (Timed) BeginStep();
                 Server.Process(ToServer.Pending, ToClient, ServerPlain, out int n);
                 ToServer.Consume(n);
-                if (Timed) ServerCpuNs += CpuClock.ThreadNow() - t;
+                if (Timed)
+                {
+                    _stepCpu -= _pendingServerCreate;
+                    _stepBytes -= _pendingServerBytes;
+                    _pendingServerCreate = _pendingServerBytes = 0;
+                    ServerCpuNs += EndStep("server");
+                }
             }
             if (ToClient.Length > 0)
             {
-                long t = Timed ? CpuClock.ThreadNow() : 0;
+                if (Timed) BeginStep();
                 Client.Process(ToClient.Pending, ToServer, ClientPlain, out int n);
                 ToClient.Consume(n);
-                if (Timed) ClientCpuNs += CpuClock.ThreadNow() - t;
+                if (Timed) ClientCpuNs += EndStep("client");
             }
         }
     }
@@ -68,14 +111,14 @@ internal sealed class EngineLink : IDisposable
     /// <summary>Disposes both connections (which zeroes their secrets), as a server does when a connection ends.</summary>
     public void Dispose()
     {
-        long t = Timed ? CpuClock.ThreadNow() : 0;
+        if (Timed) BeginStep();
         Client?.Dispose();
-        long t1 = Timed ? CpuClock.ThreadNow() : 0;
         Server?.Dispose();
         if (Timed)
         {
-            ClientCpuNs += t1 - t;
-            ServerCpuNs += CpuClock.ThreadNow() - t1;
+            long cpu = EndStep("both", last: true);
+            ClientCpuNs += cpu / 2;
+            ServerCpuNs += cpu / 2;
         }
     }
 

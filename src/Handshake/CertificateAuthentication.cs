@@ -38,7 +38,7 @@ internal static class CertificateAuthentication
                 var extensions = new List<Extension>();
                 if (entries.Count == 0 && staple is { IsEmpty: false } s)
                     extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
-                entries.Add(new CertificateEntry(c.RawData.ToArray(), new ExtensionList(extensions)));
+                entries.Add(new CertificateEntry(c.RawData, new ExtensionList(extensions)));
             }
         }
         new CertificateMessage { Context = context, Entries = entries }.Write(w);
@@ -88,18 +88,6 @@ internal static class CertificateAuthentication
     /// </summary>
     public static PeerIdentity ValidateChain(CertificateMessage message, TlsOptions options, bool peerIsServer, string? expectedName)
     {
-        var presented = new List<Certificate>(message.Entries.Count);
-        for (int i = 0; i < message.Entries.Count; i++)
-        {
-            try
-            {
-                presented.Add(Certificate.Parse(message.Entries[i].CertData));
-            }
-            catch (X509Exception e)
-            {
-                throw new TlsAlertException(AlertDescription.BadCertificate, $"certificate {i} of the peer's chain is malformed: {e.Message}");
-            }
-        }
         System.Net.IPAddress? ip = null;
         string? dns = null;
         if (expectedName is not null && !System.Net.IPAddress.TryParse(expectedName, out ip))
@@ -115,7 +103,10 @@ internal static class CertificateAuthentication
             Crls = options.Revocation.Crls?.Current ?? [],
             RequireRevocationStatus = options.Revocation.Crls is not null && options.Revocation.RequireCrlCoverage,
         };
-        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).Validate(presented, validationOptions);
+        var encoded = new ReadOnlyMemory<byte>[message.Entries.Count];
+        for (int i = 0; i < encoded.Length; i++) encoded[i] = message.Entries[i].CertData;
+        // A chain seen before is answered from the cache without parsing (ChainValidator.ValidateEncoded).
+        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateEncoded(encoded, validationOptions);
         if (!result.IsValid)
         {
             var error = result.Error!;

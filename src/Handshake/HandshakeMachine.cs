@@ -206,8 +206,12 @@ internal abstract class HandshakeMachine : IDisposable
         Connection.InstallWriteKeys(Keys.CreateProtection(next));
     }
 
+    /// <summary>Returns the message writer's buffer to the pool.</summary>
+    public void ReleaseBuffers() => Writer.Release();
+
     public virtual void Dispose()
     {
+        Writer.Release();
         Transcript.Dispose();
         Keys?.Dispose();
         CryptographicOperations.ZeroMemory(ClientHandshakeSecret);

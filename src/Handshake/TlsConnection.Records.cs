@@ -32,6 +32,17 @@ public sealed partial class TlsConnection
         _skipEarlyUntilClientHello = false;
     }
 
+    /// <summary>Returns pooled buffers: an idle connection holds none (DESIGN.md "Performance rules of the road").</summary>
+    private void ReleaseBuffers()
+    {
+        Records.ReleaseBuffers();
+        if (_decryptScratch is { } scratch)
+        {
+            _decryptScratch = null;
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
     private TlsStatus ProcessRecords(ReadOnlySequence<byte> input, IBufferWriter<byte> plaintext, out long consumed)
     {
         var status = TlsStatus.None;
@@ -52,7 +63,7 @@ public sealed partial class TlsConnection
             }
         }
         if (PeerClosed) status |= TlsStatus.PeerClosed;
-        if (IsHandshakeComplete && !_joiner.HasBufferedData && consumed > 0) Records.ReleaseBuffers();
+        if (IsHandshakeComplete && !_joiner.HasBufferedData && consumed > 0) ReleaseBuffers();
         return status;
     }
 

@@ -180,7 +180,7 @@ public sealed partial class TlsConnection : IDisposable
             WriteAlert(AlertDescription.UserCanceled, AlertLevel.Warning, transmit);
         if (State != TlsConnectionState.New)
             WriteAlert(AlertDescription.CloseNotify, AlertLevel.Warning, transmit);
-        Records.ReleaseBuffers();
+        ReleaseBuffers();
     }
 
     private ulong KeyUpdateThreshold =>
@@ -275,6 +275,12 @@ public sealed partial class TlsConnection : IDisposable
                     break;
             }
             FlushHandshake();
+            if (IsHandshakeComplete)
+            {
+                // Post-handshake messages are rare: their buffers go back to the pool until needed.
+                _pendingHandshake.Release();
+                _machine.ReleaseBuffers();
+            }
             return status;
         }
         catch (Exception e) when (e is not InvalidOperationException and not ObjectDisposedException)
@@ -341,6 +347,8 @@ public sealed partial class TlsConnection : IDisposable
     private void DisposeSecrets()
     {
         _machine.Dispose();
+        _pendingHandshake.Release();
+        ReleaseBuffers();
         Records.Dispose();
         _joiner.Dispose();
     }

@@ -87,7 +87,7 @@ public class OcspStaplerTests
             Signer = pki.CaCertificate,
             SignerKey = pki.CaKey,
             ThisUpdate = DateTimeOffset.UtcNow.AddSeconds(-1),
-            NextUpdate = DateTimeOffset.UtcNow.AddSeconds(3),
+            NextUpdate = DateTimeOffset.UtcNow.AddSeconds(20),
         }.Build());
         using var http = new HttpClient(responder);
         using var client = new OcspClient(http) { UseNonce = false };
@@ -96,8 +96,8 @@ public class OcspStaplerTests
         stapler.RefreshFailed += e => failed.TrySetResult(e);
         await stapler.StartAsync();
         responder.Fail = true;
-        // The refresh point is halfway to nextUpdate (about a second away); the refresh fails.
-        var error = await failed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // The refresh point is halfway to nextUpdate (about ten seconds away); the refresh fails.
+        var error = await failed.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Contains("HTTP 503", error.Message);
         Assert.NotNull(stapler.Current);
     }

@@ -102,7 +102,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 _state = State.WaitCertificate;
                 break;
             case (State.WaitCertificateOrRequest or State.WaitCertificate, HandshakeType.Certificate):
-                HandleCertificate(body);
+                HandleCertificate(message.AsMemory(HandshakeHeader.Size));
                 Transcript.Add(message);
                 _state = State.WaitCertificateVerify;
                 break;
@@ -269,7 +269,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         _certificateRequest = cr;
     }
 
-    private void HandleCertificate(ReadOnlySpan<byte> body)
+    private void HandleCertificate(ReadOnlyMemory<byte> body)
     {
         var msg = CertificateMessage.Parse(body, Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)

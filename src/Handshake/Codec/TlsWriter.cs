@@ -4,21 +4,33 @@ using System.Buffers.Binary;
 namespace TlsEngine.Codec;
 
 /// <summary>
-/// Writes the TLS presentation language into a growable buffer, with back-patched vector lengths
-/// (<c>var at = BeginVector16(); ...; EndVector16(at)</c>).
+/// Writes the TLS presentation language into a growable buffer rented from the array pool, with back-patched vector
+/// lengths (<c>var at = BeginVector16(); ...; EndVector16(at)</c>). Dispose (or <see cref="Release"/>) returns the buffer.
 /// </summary>
-internal sealed class TlsWriter
+internal sealed class TlsWriter : IDisposable
 {
-    private byte[] _buffer;
+    private readonly int _capacity;
+    private byte[] _buffer = [];
     private int _length;
 
-    public TlsWriter(int capacity = 512) => _buffer = new byte[capacity];
+    public TlsWriter(int capacity = 256) => _capacity = capacity;
 
     public int Length => _length;
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _length);
     public byte[] ToArray() => WrittenSpan.ToArray();
 
     public void Clear() => _length = 0;
+
+    /// <summary>Clears and returns the buffer to the pool (a writer kept in an idle connection holds no memory).</summary>
+    public void Release()
+    {
+        _length = 0;
+        if (_buffer.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    public void Dispose() => Release();
 
     /// <summary>Overwrites bytes already written (PSK binders are filled in after the ClientHello is hashed).</summary>
     public void Patch(int offset, ReadOnlySpan<byte> value) => value.CopyTo(_buffer.AsSpan(offset, _length - offset));
@@ -87,8 +99,9 @@ internal sealed class TlsWriter
     {
         if (_length + n > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(_buffer.Length * 2, _length + n)];
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, _length + n), _capacity));
             _buffer.AsSpan(0, _length).CopyTo(bigger);
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
         var s = _buffer.AsSpan(_length, n);

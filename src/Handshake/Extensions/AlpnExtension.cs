@@ -29,7 +29,7 @@ internal static class AlpnExtension
 
     public static byte[] Encode(IEnumerable<string> protocols)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         int at = w.BeginVector16();
         foreach (var p in protocols) w.WriteVector8(Encoding.ASCII.GetBytes(p));
         w.EndVector16(at);

@@ -33,7 +33,7 @@ internal static class KeyShareExtension
 
     public static byte[] EncodeClientHello(IEnumerable<KeyShare> shares)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         int at = w.BeginVector16();
         foreach (var s in shares)
         {
@@ -56,7 +56,7 @@ internal static class KeyShareExtension
 
     public static byte[] EncodeServerHello(NamedGroup group, ReadOnlySpan<byte> key)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         w.WriteU16((ushort)group);
         w.WriteVector16(key);
         return w.ToArray();

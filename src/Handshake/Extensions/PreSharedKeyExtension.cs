@@ -35,7 +35,7 @@ internal static class PreSharedKeyExtension
     /// <summary>OfferedPsks with one identity and a zero binder of <paramref name="binderLength"/> bytes, patched after hashing.</summary>
     public static byte[] EncodeClientHello(ReadOnlySpan<byte> identity, uint obfuscatedAge, int binderLength)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         int ids = w.BeginVector16();
         w.WriteVector16(identity);
         w.WriteU32(obfuscatedAge);

@@ -38,7 +38,7 @@ internal static class ServerNameExtension
 
     public static byte[] EncodeClientHello(string host)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         int at = w.BeginVector16();
         w.WriteU8(0);
         w.WriteVector16(Encoding.ASCII.GetBytes(host));

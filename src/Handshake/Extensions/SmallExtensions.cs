@@ -16,7 +16,7 @@ internal static class CookieExtension
 
     public static byte[] Encode(ReadOnlySpan<byte> cookie)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         w.WriteVector16(cookie);
         return w.ToArray();
     }
@@ -68,7 +68,7 @@ internal static class CertificateAuthoritiesExtension
 
     public static byte[] Encode(IEnumerable<ReadOnlyMemory<byte>> names)
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         int at = w.BeginVector16();
         foreach (var n in names) w.WriteVector16(n.Span);
         w.EndVector16(at);

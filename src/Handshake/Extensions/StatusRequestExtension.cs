@@ -30,7 +30,7 @@ internal static class StatusRequestExtension
     /// <summary>CertificateStatus { status_type ocsp; OCSPResponse ocsp_response&lt;1..2^24-1&gt; }.</summary>
     public static byte[] EncodeCertificateStatus(ReadOnlySpan<byte> ocspResponse)
     {
-        var w = new TlsWriter(ocspResponse.Length + 8);
+        using var w = new TlsWriter(ocspResponse.Length + 8);
         w.WriteU8(Ocsp);
         w.WriteVector24(ocspResponse);
         return w.ToArray();

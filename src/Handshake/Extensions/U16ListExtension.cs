@@ -28,7 +28,7 @@ internal static class U16ListExtension
 
     public static byte[] Encode<T>(IEnumerable<T> items) where T : struct, Enum
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         int at = w.BeginVector16();
         foreach (var i in items)
         {

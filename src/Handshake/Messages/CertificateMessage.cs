@@ -4,7 +4,7 @@ using TlsEngine.Extensions;
 namespace TlsEngine.Messages;
 
 /// <summary>A CertificateEntry: cert_data&lt;1..2^24-1&gt; and its extensions (RFC 8446 §4.4.2).</summary>
-internal sealed record CertificateEntry(byte[] CertData, ExtensionList Extensions);
+internal sealed record CertificateEntry(ReadOnlyMemory<byte> CertData, ExtensionList Extensions);
 
 /// <summary>Certificate (RFC 8446 §4.4.2): certificate_request_context and CertificateEntry certificate_list&lt;0..2^24-1&gt;.</summary>
 internal sealed class CertificateMessage
@@ -13,9 +13,10 @@ internal sealed class CertificateMessage
     public required List<CertificateEntry> Entries { get; init; }
 
     /// <summary>Parses a Certificate body; more than <paramref name="maxEntries"/> entries is refused with bad_certificate (DoS limit).</summary>
-    public static CertificateMessage Parse(ReadOnlySpan<byte> body, int maxEntries)
+    /// <remarks>Each entry's cert_data is a slice of <paramref name="body"/>, not a copy.</remarks>
+    public static CertificateMessage Parse(ReadOnlyMemory<byte> body, int maxEntries)
     {
-        var r = new TlsReader(body, "Certificate");
+        var r = new TlsReader(body.Span, "Certificate");
         var context = r.ReadVector8("certificate_request_context").ToArray();
         var list = r.ReadList24("certificate_list");
         r.ExpectEnd();
@@ -25,9 +26,10 @@ internal sealed class CertificateMessage
             if (entries.Count == maxEntries)
                 throw new Record.TlsAlertException(Record.AlertDescription.BadCertificate,
                     $"Certificate holds more than {maxEntries} certificates (limit MaxCertificateChainLength)");
-            var cert = list.ReadVector24("cert_data", 1).ToArray();
+            var cert = list.ReadVector24("cert_data", 1);
+            body.Span.Overlaps(cert, out int offset);
             var ext = ExtensionList.Parse(ref list, ExtensionContext.Certificate);
-            entries.Add(new CertificateEntry(cert, ext));
+            entries.Add(new CertificateEntry(body.Slice(offset, cert.Length), ext));
         }
         return new CertificateMessage { Context = context, Entries = entries };
     }
@@ -39,7 +41,7 @@ internal sealed class CertificateMessage
         int list = w.BeginVector24();
         foreach (var e in Entries)
         {
-            w.WriteVector24(e.CertData);
+            w.WriteVector24(e.CertData.Span);
             ExtensionList.Write(w, e.Extensions.Items);
         }
         w.EndVector24(list);

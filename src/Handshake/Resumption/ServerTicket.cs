@@ -26,7 +26,7 @@ internal sealed class ServerTicket
 
     public byte[] Encode()
     {
-        var w = new TlsWriter();
+        using var w = new TlsWriter();
         w.WriteU8(Version);
         w.WriteU16((ushort)Suite);
         w.WriteU32((uint)(IssuedUnixMs >> 32));

@@ -248,7 +248,7 @@ internal sealed class ServerHandshake : HandshakeMachine
 
     private void HandleCertificate(byte[] message, ReadOnlySpan<byte> body)
     {
-        var msg = CertificateMessage.Parse(body, Options.Limits.MaxCertificateChainLength);
+        var msg = CertificateMessage.Parse(message.AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)
             throw TlsAlert.IllegalParameter("client Certificate.certificate_request_context does not match the CertificateRequest (RFC 8446 §4.4.2)");
         foreach (var e in msg.Entries)

@@ -110,7 +110,7 @@ internal static class ServerResumption
         if (options.SessionTicketKeys is not { } sealer) return messages;
         // The anchor is not stored: the chain is validated again, against the anchors of the day, on resumption.
         var chain = client?.Chain.Take(client.Chain.Count - 1).Select(c => c.RawData.ToArray()).ToList() ?? [];
-        var writer = new TlsWriter();
+        using var writer = new TlsWriter();
         for (int i = 0; i < options.TicketsPerHandshake; i++)
         {
             byte[] nonce = [(byte)i];

@@ -18,7 +18,7 @@ public sealed class OcspClient : IDisposable
     private readonly bool _ownsHttp;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, OcspFetchResult> _cache = new();
-    private readonly ConcurrentDictionary<string, Task<OcspFetchResult>> _inFlight = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<OcspFetchResult>>> _inFlight = new();
 
     public OcspClient(HttpClient? http = null, TimeProvider? time = null)
     {
@@ -51,15 +51,25 @@ public sealed class OcspClient : IDisposable
     {
         string key = Key(certificate, issuer);
         if (_cache.TryGetValue(key, out var cached) && _time.GetUtcNow() < cached.RefreshAt) return Task.FromResult(cached);
-        // One request per certificate at a time: concurrent callers share it.
-        var task = _inFlight.GetOrAdd(key, _ => FetchCoreAsync(key, certificate, issuer, responder, ct));
-        _ = task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<string, Task<OcspFetchResult>>(key, task)), TaskScheduler.Default);
-        return task;
+        // One request per certificate at a time: concurrent callers share it; it leaves the table before it completes.
+        return _inFlight.GetOrAdd(key, _ => new Lazy<Task<OcspFetchResult>>(() => FetchCoreAsync(key, certificate, issuer, responder, ct))).Value;
     }
 
     private async Task<OcspFetchResult> FetchCoreAsync(string key, Certificate certificate, Certificate issuer, Uri? responder, CancellationToken ct)
     {
-        await Task.Yield();
+        try
+        {
+            await Task.Yield();
+            return await FetchUncachedAsync(key, certificate, issuer, responder, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<OcspFetchResult> FetchUncachedAsync(string key, Certificate certificate, Certificate issuer, Uri? responder, CancellationToken ct)
+    {
         var now = _time.GetUtcNow();
         var url = responder ?? RevocationInfo.OcspResponders(certificate).FirstOrDefault()
             ?? throw new OcspFetchException($"'{certificate.Subject}' names no OCSP responder (Authority Information Access)");

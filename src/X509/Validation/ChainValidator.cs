@@ -60,9 +60,41 @@ public sealed class ChainValidator
             (DateTimeOffset from, DateTimeOffset until) = ValidatedChainCache.Window(result.Chain, options);
             int[] indexes = ToIndexes(presented, result.Chain);
             if (Array.IndexOf(indexes, -1) < 0)
-                Cache!.Add(key, indexes, result.Chain[^1], from, until);
+                Cache!.Add(key, indexes, [.. result.Chain], from, until);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Validates DER-encoded certificates as a peer sent them (element 0 the end entity). With a cache, a chain seen
+    /// before is answered from the cache before any parsing, with the certificate objects of the first validation;
+    /// otherwise the certificates are parsed (a malformed one fails with <see cref="CertificateErrorCode.Malformed"/>
+    /// at its index) and validated as <see cref="Validate(IReadOnlyList{Certificate}, ValidationOptions)"/> does.
+    /// </summary>
+    public ValidationResult ValidateEncoded(IReadOnlyList<ReadOnlyMemory<byte>> presented, ValidationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        ArgumentNullException.ThrowIfNull(options);
+        if (Cache is not null && presented.Count > 0)
+        {
+            var encoded = new ReadOnlyMemory<byte>[presented.Count];
+            for (int i = 0; i < encoded.Length; i++) encoded[i] = presented[i];
+            if (Cache.TryGet(new ValidatedChainCache.Key(encoded, TrustStore, options), options.Time, out ValidatedChainCache.Entry hit))
+                return ValidationResult.Success(hit.Chain);
+        }
+        var parsed = new Certificate[presented.Count];
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            try
+            {
+                parsed[i] = Certificate.Parse(presented[i]);
+            }
+            catch (X509Exception e)
+            {
+                return ValidationResult.Failure(new CertificateError(CertificateErrorCode.Malformed, i, null, $"certificate {i} is malformed: {e.Message}"));
+            }
+        }
+        return Validate(parsed, options);
     }
 
     private ValidationResult ValidateUncached(IReadOnlyList<Certificate> presented, ValidationOptions options)

@@ -96,9 +96,9 @@ public sealed class ValidatedChainCache
         return false;
     }
 
-    internal void Add(Key key, int[] pathIndexes, Certificate anchor, DateTimeOffset validFrom, DateTimeOffset validUntil)
+    internal void Add(Key key, int[] pathIndexes, Certificate[] chain, DateTimeOffset validFrom, DateTimeOffset validUntil)
     {
-        var entry = new Entry(pathIndexes, anchor, validFrom, validUntil, _clock.GetTimestamp());
+        var entry = new Entry(pathIndexes, chain, validFrom, validUntil, _clock.GetTimestamp());
         lock (_lock)
         {
             if (_map.TryGetValue(key, out LinkedListNode<Entry>? existing))
@@ -119,10 +119,15 @@ public sealed class ValidatedChainCache
         }
     }
 
-    /// <summary>A cached outcome: the path as indexes into the presented list, then the anchor.</summary>
-    internal readonly record struct Entry(int[] PathIndexes, Certificate Anchor, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil, long StoredAt)
+    /// <summary>
+    /// A cached outcome: the path as indexes into the presented list, and the validated certificates themselves (so a
+    /// lookup by encoded bytes needs no parsing); <see cref="Chain"/>'s last element is the anchor.
+    /// </summary>
+    internal readonly record struct Entry(int[] PathIndexes, Certificate[] Chain, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil, long StoredAt)
     {
         public Key? Key { get; init; }
+
+        public Certificate Anchor => Chain[^1];
     }
 
     /// <summary>The exact inputs of one validation, time excepted.</summary>
@@ -134,16 +139,20 @@ public sealed class ValidatedChainCache
         private readonly int _hash;
 
         public Key(IReadOnlyList<Certificate> presented, TrustStore store, ValidationOptions options)
+            : this(Encodings(presented), store, options)
         {
-            _certificates = new ReadOnlyMemory<byte>[presented.Count];
+        }
+
+        public Key(ReadOnlyMemory<byte>[] encoded, TrustStore store, ValidationOptions options)
+        {
+            _certificates = encoded;
             _store = store;
             _options = options;
             var hash = new HashCode();
             hash.Add(store);
-            for (int i = 0; i < presented.Count; i++)
+            for (int i = 0; i < encoded.Length; i++)
             {
-                ReadOnlyMemory<byte> raw = presented[i].RawData;
-                _certificates[i] = raw;
+                ReadOnlyMemory<byte> raw = encoded[i];
                 // The signature at the end of each certificate spreads the hash well; equality compares every byte.
                 hash.Add(raw.Length);
                 hash.AddBytes(raw.Span[Math.Max(0, raw.Length - 32)..]);
@@ -152,6 +161,13 @@ public sealed class ValidatedChainCache
             hash.Add(options.DnsName);
             hash.Add(options.MaxDepth);
             _hash = hash.ToHashCode();
+        }
+
+        private static ReadOnlyMemory<byte>[] Encodings(IReadOnlyList<Certificate> presented)
+        {
+            var encoded = new ReadOnlyMemory<byte>[presented.Count];
+            for (int i = 0; i < encoded.Length; i++) encoded[i] = presented[i].RawData;
+            return encoded;
         }
 
         public bool Equals(Key? other)

@@ -5,7 +5,8 @@
 #   --quick   short job (2 warm-ups, 5 iterations of 200 ms per case) and 1000 idle connections: under 5 minutes
 #   --wall    measure wall-clock time instead of process CPU time (the default; see bench/README.md)
 #   FILTER='*Bulk*' bench/run.sh --quick   a subset (the figures of the other cases then print '-')
-# Results: BenchmarkDotNet.Artifacts/results/ (JSON, CSV, Markdown, HTML reports; extra-*.json) under the repository root.
+# Results: BenchmarkDotNet.Artifacts/results/ (JSON, CSV, Markdown, HTML reports; extra-*.json and extra.txt from the
+# measurements outside BenchmarkDotNet) under the repository root; the BenchmarkDotNet log in BenchmarkDotNet.Artifacts/run.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -32,9 +33,16 @@ if ! dotnet "$dll" --filter "${FILTER:-*}" "${bdn[@]}" >"$log" 2>&1; then
   exit 1
 fi
 grep -E '^\| |^Global total time' "$log" | grep -v -- '---' || true
+extra="$results/extra.txt"
 if [ -z "${FILTER:-}" ] || [ "${FILTER}" = '*' ]; then
-  for lib in ours sslstream bouncycastle; do dotnet "$dll" idle "$lib" "$idle" >/dev/null; done
-  dotnet "$dll" split "$split" >/dev/null
+  {
+    for lib in ours sslstream bouncycastle; do dotnet "$dll" idle "$lib" "$idle"; done
+    dotnet "$dll" split "$split"
+    dotnet "$dll" interleaved "$split"
+    if [ "$quick" = 0 ]; then dotnet "$dll" allocs 2000; fi
+  } >"$extra"
+  # Full runs show where our handshake's time and allocation go.
+  if [ "$quick" = 0 ]; then grep -vE '^(idle|split|interleaved):' "$extra"; fi
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); run took $(( $(date +%s) - start )) s"
 echo

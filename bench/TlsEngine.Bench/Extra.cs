@@ -26,6 +26,8 @@ internal static class Extra
                 return Split(int.Parse(n));
             case ["allocs", var n]:
                 return Allocations(int.Parse(n));
+            case ["interleaved", var n]:
+                return Interleaved(int.Parse(n));
             default:
                 Console.Error.WriteLine("usage: TlsEngine.Bench idle ours|sslstream|bouncycastle N | split N");
                 return 2;
@@ -205,6 +207,51 @@ internal static class Extra
         results["bouncycastle_server_us"] = Micros(bc.ServerCpuNs, count);
         results["bouncycastle_client_us"] = Micros(bc.ClientCpuNs, count);
         Write("split", results);
+        return 0;
+    }
+
+    /// <summary>
+    /// The headline handshakes and the public-key floor measured in rounds — one of each per round, in turn — each by
+    /// the thread CPU time it took, and summarised by the median. On a shared machine whose load changes from minute
+    /// to minute, cases run back to back see the same conditions, so their ratios are steadier than those of means
+    /// taken minutes apart; medians also shed the rounds that a neighbour's burst spoilt.
+    /// </summary>
+    private static int Interleaved(int rounds)
+    {
+        var hs = new HandshakeBenchmarks();
+        hs.Setup();
+        var resumed = new ResumedHandshakeBenchmarks();
+        resumed.Setup();
+        var floor = new FloorBenchmarks();
+        floor.Setup();
+        (string Name, Action Run)[] cases =
+        [
+            ("floor", () => floor.PublicKeyFloor()),
+            ("ours_pair", hs.OursPair),
+            ("sslstream_pair", hs.SslStreamPair),
+            ("bouncycastle_pair", hs.BouncyCastlePair),
+            ("ours_resumed", resumed.OursResumed),
+            ("sslstream_resumed", resumed.SslStreamResumed),
+        ];
+        if (Environment.GetEnvironmentVariable("INTERLEAVED_ONLY") is { } only)
+            cases = cases.Where(c => only.Split(',').Contains(c.Name)).ToArray();
+        var samples = cases.Select(_ => new List<double>(rounds)).ToArray();
+        for (int r = -20; r < rounds; r++)
+        {
+            for (int i = 0; i < cases.Length; i++)
+            {
+                long t = CpuClock.ThreadNow();
+                cases[i].Run();
+                if (r >= 0) samples[i].Add((CpuClock.ThreadNow() - t) / 1e3);
+            }
+        }
+        var results = new Dictionary<string, double>();
+        for (int i = 0; i < cases.Length; i++)
+        {
+            samples[i].Sort();
+            results[$"{cases[i].Name}_median_us"] = samples[i][samples[i].Count / 2];
+        }
+        Write("interleaved", results);
         return 0;
     }
 

@@ -38,6 +38,11 @@ internal static class Figures
 
         Line("handshake.pair.cpu", "us", Us(Mean(H, "OursPair")), Us(Mean(H, "SslStreamPair")), Us(Mean(H, "BouncyCastlePair")));
         Line("handshake.pair.vs.floor", "x", Ratio(Mean(H, "OursPair"), floor), Ratio(Mean(H, "SslStreamPair"), floor), Ratio(Mean(H, "BouncyCastlePair"), floor));
+        double? medianFloor = X("floor_median_us");
+        Line("handshake.pair.median.cpu", "us", X("ours_pair_median_us"), X("sslstream_pair_median_us"), X("bouncycastle_pair_median_us"));
+        Line("handshake.pair.median.vs.floor", "x", Ratio(X("ours_pair_median_us"), medianFloor), Ratio(X("sslstream_pair_median_us"), medianFloor),
+            Ratio(X("bouncycastle_pair_median_us"), medianFloor));
+        Line("handshake.resumed.median.cpu", "us", X("ours_resumed_median_us"), X("sslstream_resumed_median_us"), null);
         Line("handshake.pair.cached.cpu", "us", Us(Mean(H, "OursPairCachedChains")), null, null);
         Line("handshake.pair.defaultsuites.cpu", "us", null, Us(Mean(H, "SslStreamPairDefaultSuites")), null);
         Line("handshake.server.cpu", "us", X("ours_server_us"), null, X("bouncycastle_server_us"));
@@ -63,6 +68,7 @@ internal static class Figures
         Line("conn.idle.rss", "KiB", KiB(X("idle-ours.rss_bytes_per_connection")), KiB(X("idle-sslstream.rss_bytes_per_connection")),
             KiB(X("idle-bouncycastle.rss_bytes_per_connection")));
         Line("floor.pubkey", "us", Us(floor), null, null);
+        Line("floor.pubkey.median", "us", medianFloor, null, null);
         Line("chain.validate.cold", "us", Us(Mean("ChainValidationBenchmarks", "TlsEngineCold")), Us(Mean("ChainValidationBenchmarks", "DotNetX509Chain")), null);
         Line("chain.validate.cached", "us", Us(Mean("ChainValidationBenchmarks", "TlsEngineCached")), null, null);
         Line("clienthello.retry", "us", Us(Mean("ParseBenchmarks", "ClientHelloToRetry")), null, null);
@@ -110,7 +116,7 @@ internal static class Figures
         {
             string name = Path.GetFileNameWithoutExtension(file)["extra-".Length..];
             foreach (var (k, v) in JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(file))!)
-                values[name == "split" ? k : $"{name}.{k}"] = v;
+                values[name is "split" or "interleaved" ? k : $"{name}.{k}"] = v;
         }
         return values;
     }

@@ -4,11 +4,12 @@ using TlsEngine.Bench;
 // TlsEngine.Bench [--quick] [--wall] [BenchmarkDotNet args]   the benchmarks (bench/run.sh wraps this)
 // TlsEngine.Bench idle ours|sslstream|bouncycastle N          memory per idle connection
 // TlsEngine.Bench split N                                     server/client CPU split of a handshake, per step
+// TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
 // TlsEngine.Bench allocs N                                    our handshake allocations by type (sampled)
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
 switch (args.FirstOrDefault())
 {
-    case "idle" or "split" or "allocs":
+    case "idle" or "split" or "allocs" or "interleaved":
         return Extra.Run(args);
     case "figures":
         return Figures.Run(args.Length > 1 ? args[1] : Extra.ResultsDirectory);

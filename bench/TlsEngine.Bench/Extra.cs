@@ -28,6 +28,8 @@ internal static class Extra
                 return Allocations(int.Parse(n));
             case ["interleaved", var n]:
                 return Interleaved(int.Parse(n));
+            case ["loop", var what, var n]:
+                return Loop(what, int.Parse(n));
             default:
                 Console.Error.WriteLine("usage: TlsEngine.Bench idle ours|sslstream|bouncycastle N | split N");
                 return 2;
@@ -252,6 +254,27 @@ internal static class Extra
             results[$"{cases[i].Name}_median_us"] = samples[i][samples[i].Count / 2];
         }
         Write("interleaved", results);
+        return 0;
+    }
+
+    /// <summary>Runs one case N times and nothing else: a target for a profiler (<c>dotnet-trace collect -- … loop pair 5000</c>).</summary>
+    private static int Loop(string what, int count)
+    {
+        var hs = new HandshakeBenchmarks();
+        hs.Setup();
+        var resumed = new ResumedHandshakeBenchmarks();
+        resumed.Setup();
+        Action run = what switch
+        {
+            "pair" => hs.OursPair,
+            "cached" => hs.OursPairCachedChains,
+            "resumed" => resumed.OursResumed,
+            "firstflight" => hs.OursServerFirstFlight,
+            _ => throw new ArgumentException($"loop: pair, cached, resumed or firstflight, not '{what}'"),
+        };
+        long cpu = CpuClock.ThreadNow();
+        for (int i = 0; i < count; i++) run();
+        Console.WriteLine($"loop {what}: {(CpuClock.ThreadNow() - cpu) / 1e3 / count:0.0} us thread CPU each");
         return 0;
     }
 

@@ -9,7 +9,7 @@ using TlsEngine.Bench;
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
 switch (args.FirstOrDefault())
 {
-    case "idle" or "split" or "allocs" or "interleaved":
+    case "idle" or "split" or "allocs" or "interleaved" or "loop":
         return Extra.Run(args);
     case "figures":
         return Figures.Run(args.Length > 1 ? args[1] : Extra.ResultsDirectory);

@@ -235,8 +235,6 @@ internal static class Extra
             ("ours_resumed", resumed.OursResumed),
             ("sslstream_resumed", resumed.SslStreamResumed),
         ];
-        if (Environment.GetEnvironmentVariable("INTERLEAVED_ONLY") is { } only)
-            cases = cases.Where(c => only.Split(',').Contains(c.Name)).ToArray();
         var samples = cases.Select(_ => new List<double>(rounds)).ToArray();
         for (int r = -20; r < rounds; r++)
         {
@@ -273,7 +271,18 @@ internal static class Extra
             _ => throw new ArgumentException($"loop: pair, cached, resumed or firstflight, not '{what}'"),
         };
         long cpu = CpuClock.ThreadNow();
-        for (int i = 0; i < count; i++) run();
+        long chunk = cpu;
+        int per = Math.Max(1, count / 10);
+        for (int i = 1; i <= count; i++)
+        {
+            run();
+            if (i % per == 0)
+            {
+                long now = CpuClock.ThreadNow();
+                Console.WriteLine($"  {i,7}: {(now - chunk) / 1e3 / per:0.0} us, gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {GC.GetTotalMemory(false) / 1048576.0:0.0} MiB");
+                chunk = now;
+            }
+        }
         Console.WriteLine($"loop {what}: {(CpuClock.ThreadNow() - cpu) / 1e3 / count:0.0} us thread CPU each");
         return 0;
     }

@@ -14,6 +14,16 @@ namespace TlsEngine.Bench;
 /// </summary>
 internal static class BenchConfig
 {
+    /// <summary>
+    /// BenchmarkDotNet's usual out-of-process job (wall clock), for <c>HsmHandshakeBenchmarks</c>: each of its processes
+    /// sets up its own SoftHSM token through the environment, which an in-process run cannot repeat.
+    /// </summary>
+    public static IConfig OutOfProcess(bool quick) =>
+        DefaultConfig.Instance
+            .AddJob(quick ? Job.ShortRun : Job.Default)
+            .AddExporter(JsonExporter.Brief)
+            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+
     public static IConfig Create(bool quick, bool wallClock)
     {
         IClock clock = wallClock ? Chronometer.BestClock : CpuClock.Instance;

@@ -17,5 +17,8 @@ switch (args.FirstOrDefault())
 bool quick = args.Contains("--quick");
 bool wall = args.Contains("--wall");
 var rest = args.Where(a => a is not "--quick" and not "--wall").ToArray();
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, BenchConfig.Create(quick, wall));
+// The SoftHSM benchmarks need a process per case (see BenchConfig.OutOfProcess); everything else runs in this one.
+bool hsm = rest.Any(a => a.Contains("Hsm", StringComparison.OrdinalIgnoreCase));
+var config = hsm ? BenchConfig.OutOfProcess(quick) : BenchConfig.Create(quick, wall);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, config);
 return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;

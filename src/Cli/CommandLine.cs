@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TlsEngine.Hsm;
 using TlsEngine.Record;
 using TlsEngine.X509;
 
@@ -17,6 +18,7 @@ internal static class CommandLine
           ocsp check CERT ISSUER  ask the certificate's OCSP responder (AIA) and print status, producer, update times
           x509 verify LEAF      validate a certificate chain (RFC 5280) and print the path or the check at fault
           x509 limbo FILE       run an x509-limbo suite (JSON, plain or .gz); results JSON to stdout or --output
+          hsm list              tokens and key objects of a PKCS#11 module, with the URI of each key
           bench server|client|scaling  loopback mutual-TLS load: an echo server, N concurrent client loops
                                 (handshakes/s, p50/p99 handshake latency, errors), in-memory handshake loops per core
 
@@ -25,6 +27,10 @@ internal static class CommandLine
           --host ADDR           address to bind (default 127.0.0.1)
           --cert FILE           certificate chain (PEM or DER), leaf first
           --key FILE            private key (PEM/DER PKCS#8, encrypted PKCS#8, SEC 1, PKCS#1)
+          --key pkcs11:URI      or a key on a PKCS#11 token (RFC 7512), e.g.
+                                pkcs11:token=T;object=K;type=private?pin-source=file:/run/pin (or env:NAME);
+                                module: module-path=/abs/lib.so, else $TLSENGINE_PKCS11_MODULE, else
+                                /usr/lib/softhsm/libsofthsm2.so; without --cert the certificate comes from the token
           --pass PASSWORD       password of an encrypted key or PKCS#12 file (or env:VAR, file:PATH)
           --pkcs12 FILE         key and chain from a PKCS#12 file instead of --cert/--key
           --ca FILE             trust anchors for client certificates (PEM bundle)
@@ -38,7 +44,7 @@ internal static class CommandLine
         client options:
           --connect HOST:PORT   server to connect to
           --servername NAME     expected server name (SNI and certificate check); default: HOST
-          --cert FILE --key FILE --pass P --pkcs12 FILE   client certificate
+          --cert FILE --key FILE|pkcs11:URI --pass P --pkcs12 FILE   client certificate
           --ca FILE             trust anchors for the server certificate (required)
           --keyupdate           send a KeyUpdate (update_requested) after the handshake
           --ocsp require|soft|off  the server's OCSP staple must be there (require), is checked when present
@@ -67,6 +73,10 @@ internal static class CommandLine
           --alpn LIST           e.g. h2:http/1.1
           --keylog FILE         append NSS key log lines (SSLKEYLOGFILE format; secrets, debugging only)
           --timeout SECONDS     handshake timeout (default 30)
+        hsm list options:
+          --module PATH         PKCS#11 module (default $TLSENGINE_PKCS11_MODULE, else /usr/lib/softhsm/libsofthsm2.so)
+          --pin-source SPEC     file:PATH or env:NAME: log in to show private keys
+          --token LABEL         only this token
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -86,6 +96,7 @@ internal static class CommandLine
                 "client" => await ClientCommand.RunAsync(parsed),
                 "ocsp" => await OcspCommand.RunAsync(args[1..]),
                 "x509" => X509Command.Run(parsed),
+                "hsm" => HsmCommand.Run(parsed),
                 "bench" => await Bench.BenchCommand.RunAsync(args[1..]),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
             };
@@ -106,7 +117,7 @@ internal static class CommandLine
 
     private static int Fail(string message, int code)
     {
-        Console.Error.WriteLine(message);
+        Console.Error.WriteLine(Pkcs11Uri.RedactPinValues(message));
         return code;
     }
 }

@@ -1,4 +1,5 @@
 using TlsEngine.Crypto;
+using TlsEngine.Hsm;
 using TlsEngine.X509;
 
 namespace TlsEngine.Cli;
@@ -37,8 +38,33 @@ internal static class OptionsBuilder
         var cert = args.Value("cert");
         var key = args.Value("key");
         if (cert is null && key is null) return null;
+        if (Pkcs11Uri.IsPkcs11Uri(key))
+            return LoadPkcs11(cert, key!, args.Value("pass"));
         if (cert is null || key is null) throw new UsageException("--cert and --key go together");
         return TlsCertificate.LoadPem(cert, key, password);
+    }
+
+    /// <summary>
+    /// A key on a PKCS#11 token (RFC 7512 URI), with its certificate chain from <paramref name="certificatePath"/> or,
+    /// when that is absent, the certificate stored on the token next to the key (same CKA_ID).
+    /// </summary>
+    private static TlsCertificate LoadPkcs11(string? certificatePath, string keyUri, string? pass)
+    {
+        if (pass is not null)
+            throw new UsageException("--pass does not apply to a pkcs11: key; put the PIN source in the URI (?pin-source=file:PATH or env:NAME)");
+        Pkcs11Uri uri;
+        try
+        {
+            uri = Pkcs11Uri.Parse(keyUri);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--key: {e.Message}");
+        }
+        var key = Pkcs11SigningKey.Open(uri);
+        return certificatePath is null
+            ? new TlsCertificate([Certificate.Parse(key.ReadCertificate())], key)
+            : TlsCertificate.Load(certificatePath, key);
     }
 
     /// <summary>A password given literally, as <c>pass:TEXT</c>, <c>env:VARIABLE</c> or <c>file:PATH</c> (first line).</summary>

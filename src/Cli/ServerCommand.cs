@@ -28,6 +28,9 @@ internal static class ServerCommand
         var host = IPAddress.Parse(args.Value("host") ?? "127.0.0.1");
         int port = args.Int("port", 4433);
         bool echo = args.Flag("echo");
+        // An echo server half-closes: data that arrives with the client's close_notify is still echoed, then our
+        // close_notify follows (RFC 8446 §6.1 lets each side close its own write side).
+        if (echo) options.AnswerCloseNotify = false;
         // Like openssl s_server, tickets for resumption are issued unless disabled.
         if (!args.Flag("no-tickets"))
             options.SessionTicketKeys = SessionTicketKeys.CreateRandom();

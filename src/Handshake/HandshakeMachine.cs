@@ -135,6 +135,7 @@ internal abstract class HandshakeMachine : IDisposable
     protected void CompleteHandshake()
     {
         IsComplete = true;
+        Transcript.Dispose(); // no later message enters the transcript
         CryptographicOperations.ZeroMemory(ClientHandshakeSecret);
         CryptographicOperations.ZeroMemory(ServerHandshakeSecret);
         Connection.OnHandshakeComplete();

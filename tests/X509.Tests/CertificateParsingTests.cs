@@ -1,9 +1,9 @@
-using BclExtension = System.Security.Cryptography.X509Certificates.X509Extension;
 using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using TlsEngine.Crypto;
+using BclExtension = System.Security.Cryptography.X509Certificates.X509Extension;
 
 namespace TlsEngine.X509.Tests;
 

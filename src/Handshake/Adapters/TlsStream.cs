@@ -12,7 +12,7 @@ public sealed class TlsStream : Stream
     private readonly Stream _inner;
     private readonly bool _leaveInnerOpen;
     private readonly OutgoingQueue _out = new();
-    private readonly ArrayBufferWriter<byte> _plaintext = new();
+    private readonly PooledBufferWriter _plaintext = new();
     private readonly SemaphoreSlim _readLock = new(1, 1);
     private byte[] _in = [];
     private int _inStart;
@@ -87,7 +87,13 @@ public sealed class TlsStream : Stream
     private async Task<bool> ReadAndProcessAsync(CancellationToken ct)
     {
         if (_transportEof) return false;
-        if (_in.Length == 0) _in = ArrayPool<byte>.Shared.Rent(2 * (RecordHeader.Size + RecordHeader.MaxCiphertextLength));
+        if (_in.Length == 0)
+        {
+            // An idle connection holds no receive buffer: wait for data with a zero-byte read, then rent one.
+            if (Connection.IsHandshakeComplete)
+                await _inner.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+            _in = ArrayPool<byte>.Shared.Rent(2 * (RecordHeader.Size + RecordHeader.MaxCiphertextLength));
+        }
         if (_inStart > 0 && _inEnd == _in.Length || _inStart == _inEnd)
         {
             Buffer.BlockCopy(_in, _inStart, _in, 0, _inEnd - _inStart);
@@ -109,6 +115,12 @@ public sealed class TlsStream : Stream
             {
                 Connection.Process(_in.AsMemory(_inStart, _inEnd - _inStart), _out, _plaintext, out int consumed);
                 _inStart += consumed;
+                if (_inStart == _inEnd && Connection.IsHandshakeComplete)
+                {
+                    ArrayPool<byte>.Shared.Return(_in);
+                    _in = [];
+                    _inStart = _inEnd = 0;
+                }
             }
             catch (TlsAlertException e)
             {
@@ -154,7 +166,7 @@ public sealed class TlsStream : Stream
                     _plainOffset += n;
                     if (_plainOffset == _plaintext.WrittenCount)
                     {
-                        _plaintext.Clear();
+                        _plaintext.Release();
                         _plainOffset = 0;
                     }
                     return n;
@@ -262,5 +274,6 @@ public sealed class TlsStream : Stream
         _out.Release();
         if (_in.Length > 0) ArrayPool<byte>.Shared.Return(_in);
         _in = [];
+        _plaintext.Release();
     }
 }

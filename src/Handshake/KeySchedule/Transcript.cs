@@ -76,5 +76,10 @@ internal sealed class Transcript : IDisposable
         return h;
     }
 
-    public void Dispose() => _hash?.Dispose();
+    public void Dispose()
+    {
+        _hash?.Dispose();
+        _hash = null;
+        _pending = null;
+    }
 }

@@ -97,23 +97,23 @@ public sealed class GeneralName
             case GeneralNameKind.RegisteredId:
                 return new GeneralName(kind, content.ToArray(), DerReader.OidToString(DerReader.ValidateOid(content, field)), null);
             case GeneralNameKind.DirectoryName:
-            {
-                DerReader inner = reader.Nested(content, field);
-                DistinguishedName dn = DistinguishedName.Read(ref inner, field);
-                inner.ExpectEnd(field);
-                return new GeneralName(kind, content.ToArray(), null, dn);
-            }
+                {
+                    DerReader inner = reader.Nested(content, field);
+                    DistinguishedName dn = DistinguishedName.Read(ref inner, field);
+                    inner.ExpectEnd(field);
+                    return new GeneralName(kind, content.ToArray(), null, dn);
+                }
             case GeneralNameKind.OtherName:
-            {
-                // OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY } (implicitly tagged [0]).
-                DerReader inner = reader.Nested(content, field);
-                string typeId = inner.ReadOidString(field + ".type-id");
-                DerReader value = inner.ReadExplicit(0, field + ".value");
-                value.ReadEncodedValue(field + ".value");
-                value.ExpectEnd(field + ".value");
-                inner.ExpectEnd(field);
-                return new GeneralName(kind, content.ToArray(), typeId, null);
-            }
+                {
+                    // OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY } (implicitly tagged [0]).
+                    DerReader inner = reader.Nested(content, field);
+                    string typeId = inner.ReadOidString(field + ".type-id");
+                    DerReader value = inner.ReadExplicit(0, field + ".value");
+                    value.ReadEncodedValue(field + ".value");
+                    value.ExpectEnd(field + ".value");
+                    inner.ExpectEnd(field);
+                    return new GeneralName(kind, content.ToArray(), typeId, null);
+                }
             default:
                 return new GeneralName(kind, content.ToArray(), null, null);
         }

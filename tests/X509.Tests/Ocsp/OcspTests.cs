@@ -97,7 +97,13 @@ public sealed class OcspTests
         var when = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.Ca, SignerKey = P.CaKey, Status = "revoked", RevocationTime = when, RevocationReason = 1,
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.Ca,
+            SignerKey = P.CaKey,
+            Status = "revoked",
+            RevocationTime = when,
+            RevocationReason = 1,
         }.Build());
         Assert.True(result.IsValid, result.Message);
         Assert.Equal(OcspCertStatus.Revoked, result.Status);
@@ -119,7 +125,11 @@ public sealed class OcspTests
     {
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.Responder, SignerKey = P.ResponderKey, IncludeSignerCertificate = true,
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.Responder,
+            SignerKey = P.ResponderKey,
+            IncludeSignerCertificate = true,
         }.Build());
         Assert.True(result.IsValid, result.Message);
         Assert.Equal("CN=responder", result.Responder);
@@ -130,7 +140,12 @@ public sealed class OcspTests
     {
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.Responder, SignerKey = P.ResponderKey, IncludeSignerCertificate = true, ResponderByKey = true,
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.Responder,
+            SignerKey = P.ResponderKey,
+            IncludeSignerCertificate = true,
+            ResponderByKey = true,
         }.Build());
         Assert.True(result.IsValid, result.Message);
     }
@@ -140,7 +155,11 @@ public sealed class OcspTests
     {
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.NoEkuResponder, SignerKey = P.NoEkuResponderKey, IncludeSignerCertificate = true,
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.NoEkuResponder,
+            SignerKey = P.NoEkuResponderKey,
+            IncludeSignerCertificate = true,
         }.Build());
         Assert.Equal(OcspErrorCode.UnauthorizedResponder, result.Error);
         Assert.Contains("OCSPSigning", result.Message);
@@ -151,7 +170,11 @@ public sealed class OcspTests
     {
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.ForeignResponder, SignerKey = P.ForeignResponderKey, IncludeSignerCertificate = true,
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.ForeignResponder,
+            SignerKey = P.ForeignResponderKey,
+            IncludeSignerCertificate = true,
         }.Build());
         Assert.Equal(OcspErrorCode.UnauthorizedResponder, result.Error);
     }
@@ -176,7 +199,12 @@ public sealed class OcspTests
     {
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.Ca, SignerKey = P.CaKey, ThisUpdate = DateTimeOffset.UtcNow.AddHours(1), NextUpdate = DateTimeOffset.UtcNow.AddDays(2),
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.Ca,
+            SignerKey = P.CaKey,
+            ThisUpdate = DateTimeOffset.UtcNow.AddHours(1),
+            NextUpdate = DateTimeOffset.UtcNow.AddDays(2),
         }.Build());
         Assert.Equal(OcspErrorCode.NotYetValid, result.Error);
     }
@@ -194,7 +222,12 @@ public sealed class OcspTests
     {
         var result = Check(new OcspResponseBuilder
         {
-            Certificate = P.Leaf, Issuer = P.Ca, Signer = P.Ca, SignerKey = P.CaKey, ThisUpdate = DateTimeOffset.UtcNow.AddDays(-3), NextUpdate = null,
+            Certificate = P.Leaf,
+            Issuer = P.Ca,
+            Signer = P.Ca,
+            SignerKey = P.CaKey,
+            ThisUpdate = DateTimeOffset.UtcNow.AddDays(-3),
+            NextUpdate = null,
         }.Build());
         Assert.Equal(OcspErrorCode.TooOld, result.Error);
     }

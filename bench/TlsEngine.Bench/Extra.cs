@@ -172,11 +172,11 @@ internal static class Extra
             var client = EngineLink.ClientOptions(pki, cache);
             var server = EngineLink.ServerOptions(pki, cache);
             var link = new EngineLink();
-            for (int i = 0; i < 100; i++)
+            Warmup.Once($"split.ours.{cache}", () =>
             {
                 link.Handshake(client, server);
                 link.Dispose();
-            }
+            }, 1.0);
             link.Timed = true;
             for (int i = 0; i < count; i++)
             {
@@ -195,11 +195,11 @@ internal static class Extra
             }
         }
         var bc = new BouncyCastleLink(pki);
-        for (int i = 0; i < 100; i++)
+        Warmup.Once("split.bouncycastle", () =>
         {
             bc.Handshake();
             bc.Close();
-        }
+        }, 1.0);
         bc.Timed = true;
         for (int i = 0; i < count; i++)
         {
@@ -236,7 +236,7 @@ internal static class Extra
             ("sslstream_resumed", resumed.SslStreamResumed),
         ];
         var samples = cases.Select(_ => new List<double>(rounds)).ToArray();
-        for (int r = -20; r < rounds; r++)
+        for (int r = -200; r < rounds; r++)
         {
             for (int i = 0; i < cases.Length; i++)
             {
@@ -268,9 +268,13 @@ internal static class Extra
             "cached" => hs.OursPairCachedChains,
             "resumed" => resumed.OursResumed,
             "firstflight" => hs.OursServerFirstFlight,
-            _ => throw new ArgumentException($"loop: pair, cached, resumed or firstflight, not '{what}'"),
+            "sslstream" => hs.SslStreamPair,
+            "sslstream-resumed" => resumed.SslStreamResumed,
+            "bouncycastle" => hs.BouncyCastlePair,
+            _ => throw new ArgumentException($"loop: pair, cached, resumed, firstflight, sslstream, sslstream-resumed or bouncycastle, not '{what}'"),
         };
         long cpu = CpuClock.ThreadNow();
+        long process = CpuClock.Now();
         long chunk = cpu;
         int per = Math.Max(1, count / 10);
         for (int i = 1; i <= count; i++)
@@ -283,7 +287,24 @@ internal static class Extra
                 chunk = now;
             }
         }
-        Console.WriteLine($"loop {what}: {(CpuClock.ThreadNow() - cpu) / 1e3 / count:0.0} us thread CPU each");
+        Console.WriteLine($"loop {what}: {(CpuClock.ThreadNow() - cpu) / 1e3 / count:0.0} us thread CPU each, " +
+            $"{(CpuClock.Now() - process) / 1e3 / count:0.0} us process CPU each (other threads: GC, finalizers, JIT); " +
+            $"{GC.GetTotalPauseDuration().TotalMilliseconds:0} ms GC pauses in all");
+        // Which threads did the rest: utime+stime per thread from /proc (clock ticks of 10 ms).
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                long ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+                if (ticks > 0) Console.WriteLine($"  thread {name,-20} {ticks * 10} ms");
+            }
+            catch (IOException)
+            {
+            }
+        }
         return 0;
     }
 

@@ -49,12 +49,12 @@ public class HandshakeBenchmarks
             client.Start(w);
             _clientHello = w.PendingSpan.ToArray();
         }
-        OursPair();
-        OursPairCachedChains();
-        SslStreamPair();
-        SslStreamPairDefaultSuites();
-        BouncyCastlePair();
-        OursServerFirstFlight();
+        Warmup.Once("ours.pair", OursPair, 1.0);
+        Warmup.Once("ours.pair.cached", OursPairCachedChains, 0.3);
+        Warmup.Once("ours.firstflight", OursServerFirstFlight, 0.2);
+        Warmup.Once("sslstream.pair", SslStreamPair, 1.0);
+        Warmup.Once("sslstream.pair.default", SslStreamPairDefaultSuites, 0.3);
+        Warmup.Once("bouncycastle.pair", BouncyCastlePair, 1.0);
     }
 
     /// <summary>Ours, no validated-chain cache: both chains validated from scratch (2 chain signatures + 2 CertificateVerify).</summary>

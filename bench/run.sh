@@ -27,7 +27,7 @@ mkdir -p "$results"
 rm -f "$results"/extra-*.json
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 log=BenchmarkDotNet.Artifacts/run.log
-if [ "$quick" = 1 ]; then idle=1000; split=300; else idle=2000; split=1000; fi
+if [ "$quick" = 1 ]; then idle=600; split=200; else idle=2000; split=1000; fi
 # By default every class except HsmHandshakeBenchmarks (it needs softhsm2 and a process per case).
 default_filter=()
 for c in ChainValidation Handshake ResumedHandshake Bulk Parse Floor; do default_filter+=("TlsEngine.Bench.${c}Benchmarks.*"); done

@@ -236,7 +236,7 @@ internal static class Extra
             ("sslstream_resumed", resumed.SslStreamResumed),
         ];
         var samples = cases.Select(_ => new List<double>(rounds)).ToArray();
-        for (int r = -200; r < rounds; r++)
+        for (int r = -100; r < rounds; r++)
         {
             for (int i = 0; i < cases.Length; i++)
             {

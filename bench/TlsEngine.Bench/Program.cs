@@ -1,4 +1,24 @@
 using BenchmarkDotNet.Running;
+using TlsEngine.Bench;
 
-// dotnet run -c Release -- --filter '*'   (bench/run.sh wraps it; --job short for a quick run)
-BenchmarkSwitcher.FromAssembly(typeof(TlsEngine.Bench.ChainValidationBenchmarks).Assembly).Run(args);
+// TlsEngine.Bench [--quick] [--wall] [BenchmarkDotNet args]   the benchmarks (bench/run.sh wraps this)
+// TlsEngine.Bench idle ours|sslstream|bouncycastle N          memory per idle connection
+// TlsEngine.Bench split N                                     server/client CPU split of a handshake, per step
+// TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
+// TlsEngine.Bench allocs N                                    our handshake allocations by type (sampled)
+// TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
+switch (args.FirstOrDefault())
+{
+    case "idle" or "split" or "allocs" or "interleaved" or "loop":
+        return Extra.Run(args);
+    case "figures":
+        return Figures.Run(args.Length > 1 ? args[1] : Extra.ResultsDirectory);
+}
+bool quick = args.Contains("--quick");
+bool wall = args.Contains("--wall");
+var rest = args.Where(a => a is not "--quick" and not "--wall").ToArray();
+// The SoftHSM benchmarks need a process per case (see BenchConfig.OutOfProcess); everything else runs in this one.
+bool hsm = rest.Any(a => a.Contains("Hsm", StringComparison.OrdinalIgnoreCase));
+var config = hsm ? BenchConfig.OutOfProcess(quick) : BenchConfig.Create(quick, wall);
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(rest, config);
+return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;

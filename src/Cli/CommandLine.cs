@@ -19,6 +19,8 @@ internal static class CommandLine
           x509 verify LEAF      validate a certificate chain (RFC 5280) and print the path or the check at fault
           x509 limbo FILE       run an x509-limbo suite (JSON, plain or .gz); results JSON to stdout or --output
           hsm list              tokens and key objects of a PKCS#11 module, with the URI of each key
+          bench server|client|scaling  loopback mutual-TLS load: an echo server, N concurrent client loops
+                                (handshakes/s, p50/p99 handshake latency, errors), in-memory handshake loops per core
 
         server options:
           --port N              port to listen on (0 = any free port; the chosen port is printed)
@@ -58,6 +60,10 @@ internal static class CommandLine
           --policy OID          user-initial-policy-set (repeatable; default anyPolicy)
           --require-explicit-policy  --inhibit-policy-mapping  --inhibit-any-policy   RFC 5280 §6.1.1 inputs
           --lenient-profile     accept CA certificates without SKI/AKI or critical basicConstraints
+        bench options (tlsengine bench --help for all):
+          server: --port --cert --key --ca [--no-tickets] [--duration S] [--report S]
+          client: --connect HOST:PORT --cert --key --ca [--connections N] [--duration S] [--loops 1,2] [--resume] [--hold]
+          scaling: [--loops 1,2] [--duration S] [--cache] [--resume]
         x509 limbo options:
           --output FILE         write the results JSON to FILE instead of stdout
         common options:
@@ -82,7 +88,7 @@ internal static class CommandLine
         }
         try
         {
-            var parsed = args[0] == "ocsp" ? CliArgs.Parse([]) : CliArgs.Parse(args.AsSpan(1));
+            var parsed = args[0] is "ocsp" or "bench" ? CliArgs.Parse([]) : CliArgs.Parse(args.AsSpan(1));
             return args[0] switch
             {
                 "demo" => await DemoCommand.RunAsync(parsed),
@@ -91,6 +97,7 @@ internal static class CommandLine
                 "ocsp" => await OcspCommand.RunAsync(args[1..]),
                 "x509" => X509Command.Run(parsed),
                 "hsm" => HsmCommand.Run(parsed),
+                "bench" => await Bench.BenchCommand.RunAsync(args[1..]),
                 _ => Fail($"unknown command '{args[0]}'\n\n{Usage}", 2),
             };
         }

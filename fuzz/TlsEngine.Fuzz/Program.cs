@@ -1,0 +1,31 @@
+using SharpFuzz;
+using TlsEngine.Fuzz;
+using TlsEngine.Fuzz.Tools;
+
+// Usage:
+//   TlsEngine.Fuzz TARGET                        under afl-fuzz: the persistent fork server; otherwise: one input from stdin
+//   TlsEngine.Fuzz capture-client PORT FILE      our deterministic client against a server on 127.0.0.1:PORT; FILE = bytes received
+//   TlsEngine.Fuzz capture-server PORT FILE      our deterministic server on 127.0.0.1:PORT for one connection; FILE = bytes received
+//   TlsEngine.Fuzz self-seeds CORPUSDIR          flights of our client and server against each other, in memory
+switch (args)
+{
+    case ["capture-client", var port, var file]:
+        return Capture.Client(int.Parse(port), file);
+    case ["capture-server", var port, var file]:
+        return Capture.Server(int.Parse(port), file);
+    case ["self-seeds", var dir]:
+        SelfSeeds.Write(dir);
+        return 0;
+    case [var name] when FuzzTargets.All.TryGetValue(name, out var target):
+        Fuzzer.OutOfProcess.Run(stream =>
+        {
+            using var ms = new MemoryStream();
+            stream.CopyTo(ms);
+            target(ms.ToArray());
+        });
+        return 0;
+    default:
+        Console.Error.WriteLine($"usage: TlsEngine.Fuzz TARGET | capture-client PORT FILE | capture-server PORT FILE | self-seeds DIR");
+        Console.Error.WriteLine($"targets: {string.Join(' ', FuzzTargets.All.Keys)}");
+        return 2;
+}

@@ -7,12 +7,16 @@ using TlsEngine.Fuzz.Tools;
 //   TlsEngine.Fuzz capture-client PORT FILE      our deterministic client against a server on 127.0.0.1:PORT; FILE = bytes received
 //   TlsEngine.Fuzz capture-server PORT FILE      our deterministic server on 127.0.0.1:PORT for one connection; FILE = bytes received
 //   TlsEngine.Fuzz self-seeds CORPUSDIR          flights of our client and server against each other, in memory
+//   TlsEngine.Fuzz diff-x509 DIR...              X.509 parsing: ours vs BouncyCastle vs .NET, disagreements listed
+// A capture also splits the received flight into the message targets' seeds when CORPUSDIR is given as a 4th argument.
 switch (args)
 {
-    case ["capture-client", var port, var file]:
-        return Capture.Client(int.Parse(port), file);
-    case ["capture-server", var port, var file]:
-        return Capture.Server(int.Parse(port), file);
+    case ["capture-client", var port, var file, .. var rest]:
+        return Capture.Client(int.Parse(port), file, rest.FirstOrDefault());
+    case ["capture-server", var port, var file, .. var rest]:
+        return Capture.Server(int.Parse(port), file, rest.FirstOrDefault());
+    case ["diff-x509", .. var dirs]:
+        return DiffCommand.Run(dirs);
     case ["self-seeds", var dir]:
         SelfSeeds.Write(dir);
         return 0;

@@ -12,29 +12,35 @@ namespace TlsEngine.Fuzz.Tools;
 /// </summary>
 internal static class Capture
 {
-    public static int Client(int port, string file)
+    public static int Client(int port, string file, string? corpus)
     {
         using var tcp = new TcpClient();
         tcp.Connect(IPAddress.Loopback, port);
-        using var connection = TlsConnection.CreateClient(EngineSetup.Client());
+        var options = EngineSetup.Client();
+        var keyLog = new List<string>();
+        options.KeyLog = keyLog.Add;
+        using var connection = TlsConnection.CreateClient(options);
         var transmit = new ArrayBufferWriter<byte>();
         connection.Start(transmit);
-        return Pump(tcp.GetStream(), connection, transmit, file);
+        return Pump(tcp.GetStream(), connection, transmit, file, corpus, keyLog);
     }
 
-    public static int Server(int port, string file)
+    public static int Server(int port, string file, string? corpus)
     {
         var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
         using var tcp = listener.AcceptTcpClient();
         listener.Stop();
-        using var connection = TlsConnection.CreateServer(EngineSetup.Server());
-        return Pump(tcp.GetStream(), connection, new ArrayBufferWriter<byte>(), file);
+        var options = EngineSetup.Server();
+        var keyLog = new List<string>();
+        options.KeyLog = keyLog.Add;
+        using var connection = TlsConnection.CreateServer(options);
+        return Pump(tcp.GetStream(), connection, new ArrayBufferWriter<byte>(), file, corpus, keyLog);
     }
 
     // Reads until the peer closes or is quiet for 2 s; answers each batch of application data with "pong", and sends
     // close_notify once the peer has sent data or closed.
-    private static int Pump(NetworkStream stream, TlsConnection connection, ArrayBufferWriter<byte> transmit, string file)
+    private static int Pump(NetworkStream stream, TlsConnection connection, ArrayBufferWriter<byte> transmit, string file, string? corpus, List<string> keyLog)
     {
         var received = new MemoryStream();
         var pending = new List<byte>();
@@ -73,6 +79,8 @@ internal static class Capture
         }
         Flush(stream, transmit);
         File.WriteAllBytes(file, received.ToArray());
+        if (corpus is not null)
+            SeedWriter.SaveMessages(corpus, received.ToArray(), fromServer: !connection.IsServer, keyLog, connection.CipherSuite);
         Console.Error.WriteLine($"{received.Length} bytes written to {file}; handshake complete: {connection.IsHandshakeComplete}");
         return status;
     }

@@ -28,7 +28,8 @@ findings=findings/$target
 if [ "${RESUME:-0}" = 1 ] && [ -d "$findings/default/queue" ]; then input=-; else rm -rf "$findings"; input=corpus/$target; fi
 mkdir -p "$findings"
 rc=0
-AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+# Unbounded allocation is a finding: past 512 MiB of managed heap the harness dies with OutOfMemoryException.
+DOTNET_GCHeapHardLimit=0x20000000 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
   timeout "$seconds" afl-fuzz -i "$input" -o "$findings" -t 5000 -m none -- "$(command -v dotnet)" "$bin/TlsEngine.Fuzz.dll" "$target" \
   > "$findings/afl.log" 2>&1 || rc=$?
 # timeout's 124 is the normal end of a timed run.

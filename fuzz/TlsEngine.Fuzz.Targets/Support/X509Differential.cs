@@ -10,7 +10,7 @@ namespace TlsEngine.Fuzz.Support;
 /// </summary>
 public static class X509Differential
 {
-    public sealed record Verdict(bool Ours, bool BouncyCastle, bool DotNet, string Detail)
+    public sealed record Verdict(bool Ours, bool BouncyCastle, bool DotNet, string Detail, string ReferenceDetail)
     {
         /// <summary>The two references agree with each other and we differ from them.</summary>
         public bool Disagrees => BouncyCastle == DotNet && Ours != BouncyCastle;
@@ -28,13 +28,14 @@ public static class X509Differential
         {
             (ours, detail) = (false, e.Message);
         }
-        bool bc = Reference(() => _ = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der) ?? throw new FormatException("no certificate"));
-        bool net = Reference(() => X509CertificateLoader.LoadCertificate(der).Dispose());
-        return new Verdict(ours, bc, net, detail);
+        string references = "";
+        bool bc = Reference(() => _ = new Org.BouncyCastle.X509.X509CertificateParser().ReadCertificate(der) ?? throw new FormatException("no certificate"), ref references);
+        bool net = Reference(() => X509CertificateLoader.LoadCertificate(der).Dispose(), ref references);
+        return new Verdict(ours, bc, net, detail, references);
     }
 
     // The references' own failure types (BouncyCastle's ASN.1 errors are IOExceptions).
-    private static bool Reference(Action parse)
+    private static bool Reference(Action parse, ref string errors)
     {
         try
         {
@@ -44,6 +45,7 @@ public static class X509Differential
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException or IOException
             or InvalidCastException or InvalidOperationException or Org.BouncyCastle.Security.Certificates.CertificateException)
         {
+            errors += $"[{e.GetType().Name}: {e.Message}] ";
             return false;
         }
     }

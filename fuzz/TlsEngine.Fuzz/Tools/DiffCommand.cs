@@ -16,7 +16,7 @@ internal static class DiffCommand
             else if (v.Disagrees)
             {
                 disagree++;
-                Console.WriteLine($"{file}\tours={Word(v.Ours)} bc={Word(v.BouncyCastle)} net={Word(v.DotNet)}\t{v.Detail}");
+                Console.WriteLine($"{file}\tours={Word(v.Ours)} bc={Word(v.BouncyCastle)} net={Word(v.DotNet)}\t{v.Detail}{v.ReferenceDetail}");
             }
             else agree++;
         }

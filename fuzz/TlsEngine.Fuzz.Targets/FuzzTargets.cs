@@ -24,6 +24,8 @@ public static class FuzzTargets
         ["extensions"] = ExtensionsTarget.Run,
         ["server"] = ServerEngineTarget.Run,
         ["client"] = ClientEngineTarget.Run,
+        ["server-inner"] = ServerInnerTarget.Run,
+        ["client-inner"] = ClientInnerTarget.Run,
         ["der"] = DerTarget.Run,
         ["x509"] = X509Target.Run,
         ["chain"] = ChainTarget.Run,

@@ -17,4 +17,14 @@ public class EngineSeedTests
         int complete = files.Count(f => EngineProbe.CompletesHandshake(File.ReadAllBytes(f), server: target == "server"));
         Assert.True(complete * 2 > files.Length, $"only {complete} of {files.Length} fuzz/corpus/{target} seeds complete the handshake");
     }
+
+    [Theory]
+    [InlineData("server-inner")]
+    [InlineData("client-inner")]
+    public void MostPlaintextRecordSeedsCompleteTheHandshakeWhenSealedByTheHarness(string target)
+    {
+        var files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "corpus", target));
+        int complete = files.Count(f => EngineProbe.CompletesHandshakeSealed(File.ReadAllBytes(f), server: target == "server-inner"));
+        Assert.True(complete * 2 > files.Length, $"only {complete} of {files.Length} fuzz/corpus/{target} seeds complete the handshake");
+    }
 }

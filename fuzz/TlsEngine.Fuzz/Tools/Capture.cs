@@ -80,7 +80,7 @@ internal static class Capture
         Flush(stream, transmit);
         File.WriteAllBytes(file, received.ToArray());
         if (corpus is not null)
-            SeedWriter.SaveMessages(corpus, received.ToArray(), fromServer: !connection.IsServer, keyLog, connection.CipherSuite);
+            SeedWriter.SaveMessages(corpus, received.ToArray(), fromServer: !connection.IsServer, keyLog, connection.CipherSuite, inner: true);
         Console.Error.WriteLine($"{received.Length} bytes written to {file}; handshake complete: {connection.IsHandshakeComplete}");
         return status;
     }

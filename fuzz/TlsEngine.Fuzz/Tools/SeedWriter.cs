@@ -16,12 +16,14 @@ internal static class SeedWriter
     }
 
     /// <summary>Splits one direction of a connection into message seeds (and extension seeds) for the decoder targets.</summary>
-    public static void SaveMessages(string corpus, byte[] stream, bool fromServer, IReadOnlyList<string> keyLog, Crypto.CipherSuite? suite)
+    public static void SaveMessages(string corpus, byte[] stream, bool fromServer, IReadOnlyList<string> keyLog, Crypto.CipherSuite? suite, bool inner)
     {
         List<(HandshakeType Type, byte[] Body)> messages;
+        var records = new List<byte[]>();
         try
         {
-            messages = Splitter.Messages(stream, fromServer, keyLog, suite ?? Crypto.CipherSuite.TLS_AES_128_GCM_SHA256);
+            messages = Splitter.Messages(stream, fromServer, keyLog, suite ?? Crypto.CipherSuite.TLS_AES_128_GCM_SHA256, records);
+            if (inner) Save(corpus, fromServer ? "client-inner" : "server-inner", records.SelectMany(r => r).ToArray());
         }
         catch (Record.TlsAlertException e)
         {
@@ -47,6 +49,21 @@ internal static class SeedWriter
                 case HandshakeType.KeyUpdate: Save(corpus, "keyupdate", body); break;
             }
         }
+    }
+
+    /// <summary>Only the plaintext-record seed of one direction (server-inner or client-inner).</summary>
+    public static void SaveInner(string corpus, byte[] stream, bool fromServer, IReadOnlyList<string> keyLog, Crypto.CipherSuite suite)
+    {
+        var records = new List<byte[]>();
+        try
+        {
+            Splitter.Messages(stream, fromServer, keyLog, suite, records);
+        }
+        catch (Record.TlsAlertException)
+        {
+            // Keep the records before the one that did not decrypt.
+        }
+        Save(corpus, fromServer ? "client-inner" : "server-inner", records.SelectMany(r => r).ToArray());
     }
 
     // Extension seeds: byte 0 = the message (bit index of ExtensionContext), bytes 1-2 = type, then extension_data.

@@ -62,8 +62,8 @@ internal static class SelfSeeds
         var (toServer, toClient, suite) = Pair(c, s, keyLog);
         if (server) SeedWriter.Save(corpus, "server", toServer);
         if (client) SeedWriter.Save(corpus, "client", toClient);
-        SeedWriter.SaveMessages(corpus, toServer, fromServer: false, keyLog, suite);
-        SeedWriter.SaveMessages(corpus, toClient, fromServer: true, keyLog, suite);
+        SeedWriter.SaveMessages(corpus, toServer, fromServer: false, keyLog, suite, inner: server);
+        SeedWriter.SaveMessages(corpus, toClient, fromServer: true, keyLog, suite, inner: client);
         Console.Error.WriteLine($"{name}: {toServer.Length} bytes to the server, {toClient.Length} to the client");
     }
 

@@ -13,7 +13,7 @@ namespace TlsEngine.Fuzz.Tools;
 /// </summary>
 internal static class Splitter
 {
-    public static List<(HandshakeType Type, byte[] Body)> Messages(byte[] stream, bool fromServer, IReadOnlyList<string> keyLog, CipherSuite suite)
+    public static List<(HandshakeType Type, byte[] Body)> Messages(byte[] stream, bool fromServer, IReadOnlyList<string> keyLog, CipherSuite suite, List<byte[]>? records = null)
     {
         string prefix = fromServer ? "SERVER_" : "CLIENT_";
         var secrets = new Queue<byte[]>(new[] { "HANDSHAKE_TRAFFIC_SECRET", "TRAFFIC_SECRET_0" }
@@ -36,6 +36,9 @@ internal static class Splitter
                 int n = keys.Open(record[..5], record[5..], plain, RecordHeader.MaxInnerPlaintextLength, out type);
                 content = plain.AsSpan(0, n);
             }
+            // As SealingFeeder input: [type][length][content]; bit 7 = a plaintext record after keys (change_cipher_spec).
+            byte tag = (byte)((byte)type | (keys is not null && header.Type != ContentType.ApplicationData ? 0x80 : 0));
+            records?.Add([tag, (byte)(content.Length >> 8), (byte)content.Length, .. content]);
             if (type != ContentType.Handshake) continue;
             joined.AddRange(content);
             while (joined.Count >= 4 && joined.Count >= 4 + (joined[1] << 16 | joined[2] << 8 | joined[3]))

@@ -196,9 +196,39 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         atv.ExpectEnd(field + ".attribute");
         string oidText = DerReader.OidToString(oid);
         string? text = DirectoryString.IsStringTag(tag) ? DirectoryString.Decode(tag, content, field + ".attribute.value") : null;
+        if (text is null)
+            CheckWellFormed(atv.Nested(encodedValue, field), field + ".attribute.value");
         string valueKey = text is null ? "#" + Convert.ToHexString(encodedValue) : "s" + DirectoryString.Normalize(text);
         key = oidText.Length + ":" + oidText + valueKey;
         return new NameAttribute(oidText, oid.ToArray(), tag, encodedValue.ToArray(), content.ToArray(), text);
+    }
+
+    // A value kept opaque (ANY DEFINED BY an attribute type) must still be one well-formed DER element (X.690): no
+    // end-of-contents octets, constructed form only for SEQUENCE and SET among universal types, constructed contents
+    // made of complete elements, recursively, and valid BOOLEAN, NULL, INTEGER, OID and BIT STRING contents (found by
+    // fuzzing: BouncyCastle and .NET reject such names).
+    private static void CheckWellFormed(DerReader reader, string field)
+    {
+        while (reader.HasData)
+        {
+            reader.ReadElement(field, out byte tag, out ReadOnlySpan<byte> content);
+            if ((tag & 0xDF) == 0)
+                throw new X509FormatException(field, "end-of-contents octets are not a value (X.690 §8.1.5)");
+            if ((tag & 0xE0) == 0x20 && tag is not (DerTag.Sequence or DerTag.Set))
+                throw new X509FormatException(field, $"constructed encoding of universal tag 0x{tag:X2} is not DER (X.690 §10.2)");
+            if ((tag & 0x20) != 0)
+                CheckWellFormed(reader.Nested(content, field), field);
+            else if (tag == DerTag.Boolean && (content.Length != 1 || content[0] is not (0x00 or 0xFF)))
+                throw new X509FormatException(field, "BOOLEAN is not DER");
+            else if (tag == DerTag.Null && content.Length != 0)
+                throw new X509FormatException(field, "NULL must have empty contents");
+            else if (tag is DerTag.Integer or DerTag.Enumerated)
+                DerReader.ValidateInteger(content, field);
+            else if (tag == DerTag.ObjectIdentifier)
+                DerReader.ValidateOid(content, field);
+            else if (tag == DerTag.BitString)
+                DerReader.ValidateBitString(content, field, out _);
+        }
     }
 
     private static int CompareEncodings(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)

@@ -31,12 +31,19 @@ internal readonly ref struct AlgorithmIdentifier
     {
         ReadOnlySpan<byte> encoded = reader.ReadEncodedValue(field);
         DerReader outer = reader.Nested(encoded, field);
-        DerReader seq = outer.ReadSequence(field);
-        ReadOnlySpan<byte> oid = seq.ReadOid(field + ".algorithm");
-        ReadOnlySpan<byte> parameters = default;
-        if (seq.HasData)
-            parameters = seq.ReadEncodedValue(field + ".parameters");
-        seq.ExpectEnd(field);
-        return new AlgorithmIdentifier(encoded, oid, parameters);
+        try
+        {
+            DerReader seq = outer.ReadSequence(".");
+            ReadOnlySpan<byte> oid = seq.ReadOid(".algorithm");
+            ReadOnlySpan<byte> parameters = default;
+            if (seq.HasData)
+                parameters = seq.ReadEncodedValue(".parameters");
+            seq.ExpectEnd(".");
+            return new AlgorithmIdentifier(encoded, oid, parameters);
+        }
+        catch (X509FormatException e)
+        {
+            throw e.Under(field);
+        }
     }
 }

@@ -34,10 +34,10 @@ public sealed class Certificate
         SignatureAlgorithmsMatch = parts.AlgorithmsMatch;
         Signature = parts.Signature;
         _extensions = parts.Extensions ?? CertificateExtensions.Empty;
-        DnsNames = [.. _extensions.NamesOf(GeneralNameKind.DnsName, n => n.Text)];
-        Uris = [.. _extensions.NamesOf(GeneralNameKind.Uri, n => n.Text)];
-        EmailAddresses = [.. _extensions.NamesOf(GeneralNameKind.Rfc822Name, n => n.Text)];
-        DirectoryNames = [.. _extensions.NamesOf(GeneralNameKind.DirectoryName, n => n.DirectoryName)];
+        DnsNames = _extensions.NamesOf(GeneralNameKind.DnsName, static n => n.Text);
+        Uris = _extensions.NamesOf(GeneralNameKind.Uri, static n => n.Text);
+        EmailAddresses = _extensions.NamesOf(GeneralNameKind.Rfc822Name, static n => n.Text);
+        DirectoryNames = _extensions.NamesOf(GeneralNameKind.DirectoryName, static n => n.DirectoryName);
         IpAddresses = _extensions.IpAddresses();
         ExtendedKeyUsage = _extensions.ExtendedKeyUsage is { } eku ? Array.ConvertAll(eku, o => DerReader.OidToString(o)) : null;
         // X509-SVID §2: exactly one URI SAN, which must be a SPIFFE ID.

@@ -78,4 +78,43 @@ internal static class DirectoryString
         }
         return sb.ToString();
     }
+
+    /// <summary>True if <see cref="Normalize"/> would return the same string for both, without building either.</summary>
+    public static bool FoldedEquals(string a, string b)
+    {
+        var x = new Folder(a);
+        var y = new Folder(b);
+        while (true)
+        {
+            int cx = x.Next(), cy = y.Next();
+            if (cx != cy)
+                return false;
+            if (cx < 0)
+                return true;
+        }
+    }
+
+    // Walks a string as Normalize folds it: leading and trailing white space dropped, inner runs as one space, lower case.
+    private struct Folder(string text)
+    {
+        private int _index;
+        private bool _emitted;
+
+        public int Next()
+        {
+            if (_index >= text.Length)
+                return -1;
+            if (char.IsWhiteSpace(text[_index]))
+            {
+                while (_index < text.Length && char.IsWhiteSpace(text[_index]))
+                    _index++;
+                if (_index >= text.Length)
+                    return -1;
+                if (_emitted)
+                    return ' ';
+            }
+            _emitted = true;
+            return char.ToLowerInvariant(text[_index++]);
+        }
+    }
 }

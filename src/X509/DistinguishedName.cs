@@ -10,19 +10,13 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
 {
     private readonly byte[] _raw;
     private readonly NameAttribute[][] _rdns;
-    private readonly string[] _rdnKeys;
-    private readonly string _normalizedKey;
+    private ComparisonKeys? _keys;
     private string? _text;
 
-    private DistinguishedName(byte[] raw, NameAttribute[][] rdns, string[] rdnKeys)
+    private DistinguishedName(byte[] raw, NameAttribute[][] rdns)
     {
         _raw = raw;
         _rdns = rdns;
-        _rdnKeys = rdnKeys;
-        var sb = new StringBuilder();
-        foreach (string key in rdnKeys)
-            sb.Append(key.Length).Append(':').Append(key);
-        _normalizedKey = sb.ToString();
     }
 
     /// <summary>The DER encoding of the whole Name.</summary>
@@ -37,9 +31,12 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     /// <summary>The value of the most specific (last) commonName attribute, or null.</summary>
     public string? CommonName => LastValue(Oids.CommonName);
 
-    internal string NormalizedKey => _normalizedKey;
+    internal string NormalizedKey => Keys.Normalized;
 
-    internal ReadOnlySpan<string> RdnKeys => _rdnKeys;
+    internal ReadOnlySpan<string> RdnKeys => Keys.Rdns;
+
+    // The normalised form is built on first comparison that needs it: most names are only ever compared byte for byte.
+    private ComparisonKeys Keys => _keys ??= new ComparisonKeys(_rdns);
 
     /// <summary>Byte-for-byte equality of the DER encodings.</summary>
     public bool ExactlyEquals(DistinguishedName? other) =>
@@ -49,8 +46,37 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     /// RFC 5280 §7.1 comparison: same number of RDNs, each with the same attribute set; string values compared
     /// after case folding and white-space folding, whatever their string type; other values compared as bytes.
     /// </summary>
-    public bool Matches(DistinguishedName? other) =>
-        other is not null && (ExactlyEquals(other) || string.Equals(_normalizedKey, other._normalizedKey, StringComparison.Ordinal));
+    public bool Matches(DistinguishedName? other)
+    {
+        if (other is null)
+            return false;
+        if (ExactlyEquals(other))
+            return true;
+        if (_rdns.Length != other._rdns.Length)
+            return false;
+        // RDNs of one attribute (nearly all) are compared in place; only multi-valued RDNs need the sorted keys.
+        bool allSingle = true;
+        for (int i = 0; i < _rdns.Length; i++)
+        {
+            NameAttribute[] mine = _rdns[i], theirs = other._rdns[i];
+            if (mine.Length != theirs.Length)
+                return false;
+            if (mine.Length == 1 && !AttributeMatches(mine[0], theirs[0]))
+                return false;
+            allSingle &= mine.Length == 1;
+        }
+        return allSingle || string.Equals(NormalizedKey, other.NormalizedKey, StringComparison.Ordinal);
+    }
+
+    // The §7.1 comparison of one attribute, the same as comparing ComparisonKeys entries.
+    private static bool AttributeMatches(NameAttribute a, NameAttribute b)
+    {
+        if (!a.OidContent.Span.SequenceEqual(b.OidContent.Span))
+            return false;
+        if (a.Value is null || b.Value is null)
+            return a.Value is null && b.Value is null && a.EncodedValue.Span.SequenceEqual(b.EncodedValue.Span);
+        return DirectoryString.FoldedEquals(a.Value, b.Value);
+    }
 
     /// <summary>Same as <see cref="Matches"/>.</summary>
     public bool Equals(DistinguishedName? other) => Matches(other);
@@ -59,16 +85,17 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     public override bool Equals(object? obj) => obj is DistinguishedName other && Matches(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => string.GetHashCode(_normalizedKey, StringComparison.Ordinal);
+    public override int GetHashCode() => string.GetHashCode(NormalizedKey, StringComparison.Ordinal);
 
     /// <summary>True if this name's RDNs are, in order, the first RDNs of <paramref name="other"/> (§4.2.1.10 directoryName).</summary>
     internal bool IsPrefixOf(DistinguishedName other)
     {
-        if (_rdnKeys.Length > other._rdnKeys.Length)
+        string[] mine = Keys.Rdns, theirs = other.Keys.Rdns;
+        if (mine.Length > theirs.Length)
             return false;
-        for (int i = 0; i < _rdnKeys.Length; i++)
+        for (int i = 0; i < mine.Length; i++)
         {
-            if (!string.Equals(_rdnKeys[i], other._rdnKeys[i], StringComparison.Ordinal))
+            if (!string.Equals(mine[i], theirs[i], StringComparison.Ordinal))
                 return false;
         }
         return true;
@@ -81,7 +108,7 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         {
             foreach (NameAttribute a in rdn)
             {
-                if (a.OidContent.AsSpan().SequenceEqual(oid))
+                if (a.OidContent.Span.SequenceEqual(oid))
                     yield return a;
             }
         }
@@ -112,7 +139,7 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
                 NameAttribute a = _rdns[i][j];
                 sb.Append(a.ShortName).Append('=');
                 if (a.Value is null)
-                    sb.Append('#').Append(Convert.ToHexStringLower(a.EncodedValue)); // RFC 4514 §2.4
+                    sb.Append('#').Append(Convert.ToHexStringLower(a.EncodedValue.Span)); // RFC 4514 §2.4
                 else
                     AppendEscaped(sb, a.Value);
             }
@@ -150,57 +177,66 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     /// <summary>Reads a Name from <paramref name="reader"/>.</summary>
     internal static DistinguishedName Read(ref DerReader reader, string field)
     {
-        ReadOnlySpan<byte> encoded = reader.ReadEncodedValue(field);
-        var outer = reader.Nested(encoded, field);
-        DerReader seq = outer.ReadSequence(field);
+        // The attributes keep slices of this copy rather than copies of their own.
+        byte[] raw = reader.ReadEncodedValue(field).ToArray();
+        DerReader outer = reader.Nested(raw, field);
+        try
+        {
+            return ReadName(raw, outer);
+        }
+        catch (X509FormatException e)
+        {
+            throw e.Under(field);
+        }
+    }
+
+    // Field names relative to the Name (see X509FormatException.Under): none is built unless the input is bad.
+    private static DistinguishedName ReadName(byte[] raw, DerReader outer)
+    {
+        DerReader seq = outer.ReadSequence(".");
         var rdns = new List<NameAttribute[]>();
-        var keys = new List<string>();
         while (seq.HasData)
         {
             if (rdns.Count >= 256)
-                throw new X509FormatException(field, "more than 256 RDNs");
-            DerReader set = seq.ReadSet(field + ".rdn");
+                throw new X509FormatException(".", "more than 256 RDNs");
+            DerReader set = seq.ReadSet(".rdn");
             var attributes = new List<NameAttribute>(1);
-            var atvKeys = new List<string>(1);
             ReadOnlySpan<byte> previous = default;
             while (set.HasData)
             {
                 if (attributes.Count >= 64)
-                    throw new X509FormatException(field, "more than 64 attributes in one RDN");
-                ReadOnlySpan<byte> atvEncoding = set.ReadEncodedValue(field + ".rdn");
+                    throw new X509FormatException(".", "more than 64 attributes in one RDN");
+                ReadOnlySpan<byte> atvEncoding = set.ReadEncodedValue(".rdn");
                 // X.690 §11.6: the components of a DER SET OF are in ascending order of their encodings.
                 if (attributes.Count > 0 && CompareEncodings(previous, atvEncoding) > 0)
-                    throw new X509FormatException(field + ".rdn", "SET OF attributes is not in DER order");
+                    throw new X509FormatException(".rdn", "SET OF attributes is not in DER order");
                 previous = atvEncoding;
-                attributes.Add(ReadAttribute(set.Nested(atvEncoding, field), field, out string key));
-                atvKeys.Add(key);
+                attributes.Add(ReadAttribute(raw, set.Nested(atvEncoding, ".")));
             }
             if (attributes.Count == 0)
-                throw new X509FormatException(field + ".rdn", "RelativeDistinguishedName is empty");
-            atvKeys.Sort(StringComparer.Ordinal);
-            var rdnKey = new StringBuilder();
-            foreach (string k in atvKeys)
-                rdnKey.Append(k.Length).Append(':').Append(k);
+                throw new X509FormatException(".rdn", "RelativeDistinguishedName is empty");
             rdns.Add(attributes.ToArray());
-            keys.Add(rdnKey.ToString());
         }
-        return new DistinguishedName(encoded.ToArray(), rdns.ToArray(), keys.ToArray());
+        return new DistinguishedName(raw, rdns.ToArray());
     }
 
-    private static NameAttribute ReadAttribute(DerReader atvOuter, string field, out string key)
+    private static NameAttribute ReadAttribute(byte[] raw, DerReader atvOuter)
     {
-        DerReader atv = atvOuter.ReadSequence(field + ".attribute");
-        atvOuter.ExpectEnd(field + ".attribute");
-        ReadOnlySpan<byte> oid = atv.ReadOid(field + ".attribute.type");
-        ReadOnlySpan<byte> encodedValue = atv.ReadElement(field + ".attribute.value", out byte tag, out ReadOnlySpan<byte> content);
-        atv.ExpectEnd(field + ".attribute");
-        string oidText = DerReader.OidToString(oid);
-        string? text = DirectoryString.IsStringTag(tag) ? DirectoryString.Decode(tag, content, field + ".attribute.value") : null;
+        DerReader atv = atvOuter.ReadSequence(".attribute");
+        atvOuter.ExpectEnd(".attribute");
+        ReadOnlySpan<byte> oid = atv.ReadOid(".attribute.type");
+        ReadOnlySpan<byte> encodedValue = atv.ReadElement(".attribute.value", out byte tag, out ReadOnlySpan<byte> content);
+        atv.ExpectEnd(".attribute");
+        string? text = DirectoryString.IsStringTag(tag) ? DirectoryString.Decode(tag, content, ".attribute.value") : null;
         if (text is null)
-            CheckWellFormed(atv.Nested(encodedValue, field), field + ".attribute.value");
-        string valueKey = text is null ? "#" + Convert.ToHexString(encodedValue) : "s" + DirectoryString.Normalize(text);
-        key = oidText.Length + ":" + oidText + valueKey;
-        return new NameAttribute(oidText, oid.ToArray(), tag, encodedValue.ToArray(), content.ToArray(), text);
+            CheckWellFormed(atv.Nested(encodedValue, ".attribute.value"), ".attribute.value");
+        return new NameAttribute(DerReader.OidToString(oid), Slice(raw, oid), tag, Slice(raw, encodedValue), Slice(raw, content), text);
+    }
+
+    private static ReadOnlyMemory<byte> Slice(byte[] raw, ReadOnlySpan<byte> part)
+    {
+        raw.AsSpan().Overlaps(part, out int offset);
+        return new ReadOnlyMemory<byte>(raw, offset, part.Length);
     }
 
     // A value kept opaque (ANY DEFINED BY an attribute type) must still be one well-formed DER element (X.690): no
@@ -245,5 +281,40 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
                 return a.Length > b.Length ? 1 : -1;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The RFC 5280 §7.1 comparison form: per RDN, its attributes' (type, value) keys sorted, each string value case-
+    /// and space-folded, other values as their hex encoding; the whole name as the length-prefixed RDN keys.
+    /// </summary>
+    private sealed class ComparisonKeys
+    {
+        public ComparisonKeys(NameAttribute[][] rdns)
+        {
+            Rdns = new string[rdns.Length];
+            var all = new StringBuilder();
+            var keys = new List<string>(1);
+            var rdnKey = new StringBuilder();
+            for (int i = 0; i < rdns.Length; i++)
+            {
+                keys.Clear();
+                foreach (NameAttribute a in rdns[i])
+                {
+                    string valueKey = a.Value is null ? "#" + Convert.ToHexString(a.EncodedValue.Span) : "s" + DirectoryString.Normalize(a.Value);
+                    keys.Add(a.Oid.Length + ":" + a.Oid + valueKey);
+                }
+                keys.Sort(StringComparer.Ordinal);
+                rdnKey.Clear();
+                foreach (string k in keys)
+                    rdnKey.Append(k.Length).Append(':').Append(k);
+                Rdns[i] = rdnKey.ToString();
+                all.Append(Rdns[i].Length).Append(':').Append(Rdns[i]);
+            }
+            Normalized = all.ToString();
+        }
+
+        public string[] Rdns { get; }
+
+        public string Normalized { get; }
     }
 }

@@ -3,7 +3,7 @@ namespace TlsEngine.X509;
 /// <summary>One AttributeTypeAndValue of a distinguished name (RFC 5280 §4.1.2.4).</summary>
 public sealed class NameAttribute
 {
-    internal NameAttribute(string oid, byte[] oidContent, byte valueTag, byte[] encodedValue, byte[] valueContent, string? value)
+    internal NameAttribute(string oid, ReadOnlyMemory<byte> oidContent, byte valueTag, ReadOnlyMemory<byte> encodedValue, ReadOnlyMemory<byte> valueContent, string? value)
     {
         Oid = oid;
         OidContent = oidContent;
@@ -16,7 +16,7 @@ public sealed class NameAttribute
     /// <summary>The attribute type in dotted form, e.g. <c>2.5.4.3</c> for commonName.</summary>
     public string Oid { get; }
 
-    internal byte[] OidContent { get; }
+    internal ReadOnlyMemory<byte> OidContent { get; }
 
     /// <summary>The DER identifier octet of the value (e.g. 0x0C UTF8String, 0x13 PrintableString).</summary>
     public byte ValueTag { get; }
@@ -24,7 +24,7 @@ public sealed class NameAttribute
     /// <summary>The contents octets of the value.</summary>
     public ReadOnlyMemory<byte> RawValue { get; }
 
-    internal byte[] EncodedValue { get; }
+    internal ReadOnlyMemory<byte> EncodedValue { get; }
 
     /// <summary>The value decoded as text when it is one of the ASN.1 string types, otherwise null.</summary>
     public string? Value { get; }

@@ -1,14 +1,22 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+
 namespace TlsEngine.X509;
 
 /// <summary>
 /// A set of trust anchors (RFC 5280 §6.1.1 (d)), indexed by normalised subject name and by subjectKeyIdentifier.
-/// Immutable after construction and safe to share between threads.
+/// Immutable after construction and safe to share between threads. Lookups do not allocate: an issuer name encoded
+/// exactly as an anchor's subject is found by its bytes before the RFC 5280 §7.1 normalised form is built.
 /// </summary>
 public sealed class TrustStore
 {
     private readonly Certificate[] _anchors;
     private readonly Dictionary<string, Certificate[]> _bySubject;
     private readonly Dictionary<string, Certificate[]> _bySki;
+
+    // Hex of the subject's DER -> every anchor with that normalised subject, for subjects whose anchors all share one
+    // encoding (so that a byte-equal hit is the complete answer of the §7.1 comparison).
+    private readonly Dictionary<string, Certificate[]> _byRawSubject;
 
     /// <summary>Creates a store holding <paramref name="anchors"/>; exact duplicates are kept once.</summary>
     public TrustStore(IEnumerable<Certificate> anchors)
@@ -30,6 +38,12 @@ public sealed class TrustStore
         _anchors = unique.ToArray();
         _bySubject = Freeze(subjects);
         _bySki = Freeze(skis);
+        _byRawSubject = new Dictionary<string, Certificate[]>(StringComparer.Ordinal);
+        foreach (Certificate[] group in _bySubject.Values)
+        {
+            if (Array.TrueForAll(group, c => c.Subject.ExactlyEquals(group[0].Subject)))
+                _byRawSubject[Convert.ToHexString(group[0].Subject.RawData.Span)] = group;
+        }
     }
 
     /// <summary>The anchors, in the order given.</summary>
@@ -42,12 +56,11 @@ public sealed class TrustStore
     public static TrustStore LoadFile(string path) => new(CertificateLoader.LoadFile(path));
 
     /// <summary>Anchors whose subject matches <paramref name="name"/> under RFC 5280 §7.1 comparison.</summary>
-    public IReadOnlyList<Certificate> FindBySubject(DistinguishedName name) =>
-        _bySubject.TryGetValue(name.NormalizedKey, out Certificate[]? found) ? found : [];
+    public IReadOnlyList<Certificate> FindBySubject(DistinguishedName name) => SubjectCandidates(name);
 
     /// <summary>Anchors whose subjectKeyIdentifier equals <paramref name="keyIdentifier"/>.</summary>
     public IReadOnlyList<Certificate> FindByKeyIdentifier(ReadOnlySpan<byte> keyIdentifier) =>
-        _bySki.TryGetValue(Convert.ToHexString(keyIdentifier), out Certificate[]? found) ? found : [];
+        TryGetByHex(_bySki, keyIdentifier, out Certificate[]? found) ? found : [];
 
     /// <summary>True if <paramref name="certificate"/> is byte-for-byte one of the anchors.</summary>
     public bool ContainsExactly(Certificate certificate)
@@ -60,8 +73,24 @@ public sealed class TrustStore
         return false;
     }
 
-    internal Certificate[] SubjectCandidates(DistinguishedName name) =>
-        _bySubject.TryGetValue(name.NormalizedKey, out Certificate[]? found) ? found : [];
+    internal Certificate[] SubjectCandidates(DistinguishedName name)
+    {
+        if (TryGetByHex(_byRawSubject, name.RawData.Span, out Certificate[]? found))
+            return found;
+        return _bySubject.TryGetValue(name.NormalizedKey, out found) ? found : [];
+    }
+
+    // Looks a byte string up in a map keyed by its upper-case hex, without allocating the key.
+    private static bool TryGetByHex(Dictionary<string, Certificate[]> map, ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out Certificate[]? found)
+    {
+        char[]? rented = null;
+        Span<char> hex = bytes.Length <= 256 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length * 2));
+        Convert.TryToHexString(bytes, hex, out int written);
+        bool hit = map.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hex[..written], out found);
+        if (rented is not null)
+            ArrayPool<char>.Shared.Return(rented);
+        return hit;
+    }
 
     private static bool Contains(Certificate c, List<Certificate> list)
     {

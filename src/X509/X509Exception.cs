@@ -27,8 +27,22 @@ public sealed class X509FormatException : X509Exception
         : base($"{field}: {problem}")
     {
         Field = field;
+        Problem = problem;
     }
 
     /// <summary>The ASN.1 field (e.g. <c>TBSCertificate.validity.notBefore</c>) that was malformed.</summary>
     public string Field { get; }
+
+    internal string Problem { get; }
+
+    /// <summary>
+    /// Parsers on the hot path name their fields relative to the field their caller passed (<c>.rdn</c>, or <c>.</c> for
+    /// that field itself), so that no field path is concatenated unless the input is bad. They catch their own format
+    /// errors and rethrow them through this, which resolves a relative name against <paramref name="field"/>.
+    /// </summary>
+    internal X509FormatException Under(string field) =>
+        !Field.StartsWith('.') ? this : new X509FormatException(Combine(field, Field), Problem);
+
+    private static string Combine(string field, string relative) =>
+        relative == "." ? field : field == "." ? relative : field + relative;
 }

@@ -9,19 +9,20 @@ namespace TlsEngine;
 /// </summary>
 public sealed class PeerIdentity
 {
+    private string? _subject;
+
     internal PeerIdentity(IReadOnlyList<Certificate> chain)
     {
         Chain = chain;
         var leaf = chain[0];
-        Subject = leaf.Subject.ToString();
         DnsNames = leaf.DnsNames;
         IpAddresses = leaf.IpAddresses;
         Uris = leaf.Uris;
         SpiffeId = leaf.SpiffeId;
     }
 
-    /// <summary>The leaf certificate's subject, RFC 4514 style.</summary>
-    public string Subject { get; }
+    /// <summary>The leaf certificate's subject, RFC 4514 style (formatted on first use).</summary>
+    public string Subject => _subject ??= Certificate.Subject.ToString();
 
     public IReadOnlyList<string> DnsNames { get; }
     public IReadOnlyList<IPAddress> IpAddresses { get; }

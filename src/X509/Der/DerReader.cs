@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace TlsEngine.X509;
 
 /// <summary>
@@ -239,10 +237,17 @@ public ref struct DerReader
         return content;
     }
 
-    /// <summary>Formats validated OBJECT IDENTIFIER contents in dotted decimal form.</summary>
+    /// <summary>Formats validated OBJECT IDENTIFIER contents in dotted decimal form (well-known OIDs: a shared string).</summary>
     public static string OidToString(ReadOnlySpan<byte> content)
     {
-        var sb = new StringBuilder(content.Length * 3);
+        if (KnownOidStrings.Find(content) is { } known)
+            return known;
+        // At most 7 bits per octet: one decimal digit per 3 bits is an upper bound on the digits, plus a dot per arc
+        // and the split first octet.
+        int maximum = content.Length * 4 + 4;
+        char[]? rented = null;
+        Span<char> text = maximum <= 256 ? stackalloc char[256] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(maximum));
+        int length = 0;
         UInt128 value = 0;
         bool first = true;
         foreach (byte b in content)
@@ -254,16 +259,28 @@ public ref struct DerReader
             {
                 // X.690 §8.19.4: the first subidentifier is 40 * arc1 + arc2.
                 UInt128 arc1 = value < 40 ? 0u : value < 80 ? 1u : 2u;
-                sb.Append(arc1.ToString()).Append('.').Append((value - arc1 * 40).ToString());
+                Append(text, ref length, arc1, dot: false);
+                Append(text, ref length, value - arc1 * 40, dot: true);
                 first = false;
             }
             else
             {
-                sb.Append('.').Append(value.ToString());
+                Append(text, ref length, value, dot: true);
             }
             value = 0;
         }
-        return sb.ToString();
+        string result = new(text[..length]);
+        if (rented is not null)
+            System.Buffers.ArrayPool<char>.Shared.Return(rented);
+        return result;
+
+        static void Append(Span<char> text, ref int length, UInt128 arc, bool dot)
+        {
+            if (dot)
+                text[length++] = '.';
+            arc.TryFormat(text[length..], out int written, default, System.Globalization.CultureInfo.InvariantCulture);
+            length += written;
+        }
     }
 
     /// <summary>Reads a BIT STRING; DER requires the unused (padding) bits to be zero (X.690 §11.2.1).</summary>

@@ -170,24 +170,45 @@ internal sealed class CertificateExtensions
             throw new X509FormatException(Field, "must contain at least one access description");
     }
 
-    public IEnumerable<T> NamesOf<T>(GeneralNameKind kind, Func<GeneralName, T?> select)
+    /// <summary>The selected values of the subjectAltName entries of one kind, in order (an empty shared array if none).</summary>
+    public T[] NamesOf<T>(GeneralNameKind kind, Func<GeneralName, T?> select)
         where T : class
     {
+        int count = 0;
+        foreach (GeneralName n in SubjectAltNames)
+        {
+            if (n.Kind == kind && select(n) is not null)
+                count++;
+        }
+        if (count == 0)
+            return [];
+        var result = new T[count];
+        int i = 0;
         foreach (GeneralName n in SubjectAltNames)
         {
             if (n.Kind == kind && select(n) is T value)
-                yield return value;
+                result[i++] = value;
         }
+        return result;
     }
 
     public IPAddress[] IpAddresses()
     {
-        var list = new List<IPAddress>();
+        int count = 0;
+        foreach (GeneralName n in SubjectAltNames)
+        {
+            if (n.IpAddress is not null)
+                count++;
+        }
+        if (count == 0)
+            return [];
+        var result = new IPAddress[count];
+        int i = 0;
         foreach (GeneralName n in SubjectAltNames)
         {
             if (n.IpAddress is IPAddress ip)
-                list.Add(ip);
+                result[i++] = ip;
         }
-        return list.ToArray();
+        return result;
     }
 }

@@ -52,7 +52,9 @@ public sealed class GeneralName
     public DistinguishedName? DirectoryName { get; }
 
     /// <summary>The address of an iPAddress alternative of 4 or 16 octets, otherwise null.</summary>
-    public IPAddress? IpAddress => Kind == GeneralNameKind.IpAddress && RawValue.Length is 4 or 16 ? new IPAddress(RawValue.Span) : null;
+    public IPAddress? IpAddress => _ipAddress ??= Kind == GeneralNameKind.IpAddress && RawValue.Length is 4 or 16 ? new IPAddress(RawValue.Span) : null;
+
+    private IPAddress? _ipAddress;
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch

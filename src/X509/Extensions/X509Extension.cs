@@ -33,21 +33,35 @@ public sealed class X509Extension
     internal static X509Extension ReadOne(ref DerReader seq, string field, byte[] ownerArray, ReadOnlyMemory<byte> owner,
         List<X509Extension> seen, out ReadOnlySpan<byte> value)
     {
-        DerReader ext = seq.ReadSequence(field + ".extension");
-        ReadOnlySpan<byte> oid = ext.ReadOid(field + ".extension.extnID");
+        try
+        {
+            return ReadOne(ref seq, ownerArray, owner, seen, out value);
+        }
+        catch (X509FormatException e)
+        {
+            throw e.Under(field);
+        }
+    }
+
+    // Field names relative to the caller's (see X509FormatException.Under).
+    private static X509Extension ReadOne(ref DerReader seq, byte[] ownerArray, ReadOnlyMemory<byte> owner,
+        List<X509Extension> seen, out ReadOnlySpan<byte> value)
+    {
+        DerReader ext = seq.ReadSequence(".extension");
+        ReadOnlySpan<byte> oid = ext.ReadOid(".extension.extnID");
         bool critical = false;
         if (ext.IsNext(DerTag.Boolean))
         {
-            critical = ext.ReadBoolean(field + ".extension.critical");
+            critical = ext.ReadBoolean(".extension.critical");
             if (!critical)
-                throw new X509FormatException(field + ".extension.critical", "DEFAULT value FALSE must be omitted in DER");
+                throw new X509FormatException(".extension.critical", "DEFAULT value FALSE must be omitted in DER");
         }
-        value = ext.ReadOctetString(field + ".extension.extnValue");
-        ext.ExpectEnd(field + ".extension");
+        value = ext.ReadOctetString(".extension.extnValue");
+        ext.ExpectEnd(".extension");
         foreach (X509Extension other in seen)
         {
             if (oid.SequenceEqual(other.OidContent))
-                throw new X509FormatException(field, $"duplicate extension {other.Oid} (RFC 5280 §4.2)");
+                throw new X509FormatException(".", $"duplicate extension {other.Oid} (RFC 5280 §4.2)");
         }
         ownerArray.AsSpan().Overlaps(value, out int offset);
         return new X509Extension(oid.ToArray(), critical, owner.Slice(offset, value.Length));

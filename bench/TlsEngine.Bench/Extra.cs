@@ -59,62 +59,62 @@ internal static class Extra
         switch (lib)
         {
             case "ours":
-            {
-                var client = EngineLink.ClientOptions(pki, chainCache: true);
-                var server = EngineLink.ServerOptions(pki, chainCache: true);
-                establish = () =>
                 {
-                    var link = new EngineLink();
-                    link.Handshake(client, server);
-                    link.Client.Encrypt(data, link.ToServer);
-                    link.Pump();
-                    link.Client.Dispose();
-                    return link.Server;
-                };
-                break;
-            }
+                    var client = EngineLink.ClientOptions(pki, chainCache: true);
+                    var server = EngineLink.ServerOptions(pki, chainCache: true);
+                    establish = () =>
+                    {
+                        var link = new EngineLink();
+                        link.Handshake(client, server);
+                        link.Client.Encrypt(data, link.ToServer);
+                        link.Pump();
+                        link.Client.Dispose();
+                        return link.Server;
+                    };
+                    break;
+                }
             case "sslstream":
-            {
-                var server = SslStreamLink.ServerOptions(pki);
-                var client = SslStreamLink.ClientOptions(pki);
-                establish = () =>
                 {
-                    var link = new SslStreamLink();
-                    link.Handshake(server, client);
-                    link.Client.Write(data);
-                    int got = 0;
-                    while (got < data.Length) got += link.Server.Read(buffer, got, buffer.Length - got);
-                    link.DrainToClient();
-                    link.Client.Dispose();
-                    return link.Server;
-                };
-                transportOnly = () =>
-                {
-                    var a = new System.IO.Pipelines.Pipe();
-                    var b = new System.IO.Pipelines.Pipe();
-                    var s = new PipeStream(a.Reader, b.Writer);
-                    var c = new PipeStream(b.Reader, a.Writer);
-                    c.Write(data);
-                    int got = 0;
-                    while (got < data.Length) got += s.Read(buffer, got, buffer.Length - got);
-                    return s;
-                };
-                break;
-            }
+                    var server = SslStreamLink.ServerOptions(pki);
+                    var client = SslStreamLink.ClientOptions(pki);
+                    establish = () =>
+                    {
+                        var link = new SslStreamLink();
+                        link.Handshake(server, client);
+                        link.Client.Write(data);
+                        int got = 0;
+                        while (got < data.Length) got += link.Server.Read(buffer, got, buffer.Length - got);
+                        link.DrainToClient();
+                        link.Client.Dispose();
+                        return link.Server;
+                    };
+                    transportOnly = () =>
+                    {
+                        var a = new System.IO.Pipelines.Pipe();
+                        var b = new System.IO.Pipelines.Pipe();
+                        var s = new PipeStream(a.Reader, b.Writer);
+                        var c = new PipeStream(b.Reader, a.Writer);
+                        c.Write(data);
+                        int got = 0;
+                        while (got < data.Length) got += s.Read(buffer, got, buffer.Length - got);
+                        return s;
+                    };
+                    break;
+                }
             case "bouncycastle":
-            {
-                establish = () =>
                 {
-                    var link = new BouncyCastleLink(pki);
-                    link.Handshake();
-                    link.Client.WriteApplicationData(data, 0, data.Length);
-                    link.Pump();
-                    int got = 0;
-                    while (got < data.Length) got += link.Server.ReadInput(buffer, got, buffer.Length - got);
-                    return link.Server;
-                };
-                break;
-            }
+                    establish = () =>
+                    {
+                        var link = new BouncyCastleLink(pki);
+                        link.Handshake();
+                        link.Client.WriteApplicationData(data, 0, data.Length);
+                        link.Pump();
+                        int got = 0;
+                        while (got < data.Length) got += link.Server.ReadInput(buffer, got, buffer.Length - got);
+                        return link.Server;
+                    };
+                    break;
+                }
             default:
                 Console.Error.WriteLine($"unknown library '{lib}'");
                 return 2;

@@ -25,16 +25,22 @@ internal static class ScalingCommand
         var pki = DemoPki.Create();
         var client = new TlsClientOptions
         {
-            Certificate = pki.Client, TrustAnchors = pki.Anchors, ServerName = "localhost",
-            CipherSuites = [CipherSuite.TLS_AES_128_GCM_SHA256], Groups = [NamedGroup.X25519],
+            Certificate = pki.Client,
+            TrustAnchors = pki.Anchors,
+            ServerName = "localhost",
+            CipherSuites = [CipherSuite.TLS_AES_128_GCM_SHA256],
+            Groups = [NamedGroup.X25519],
             SignatureSchemes = [SignatureScheme.EcdsaSecp256r1Sha256],
             ValidatedChains = cache || resume ? new X509.ValidatedChainCache() : null,
             SessionTickets = resume ? new SessionTicketCache(maxServers: 16, maxTicketsPerServer: 65536) : null,
         };
         var server = new TlsServerOptions
         {
-            Certificate = pki.Server, TrustAnchors = pki.Anchors, ClientAuthentication = ClientAuthenticationMode.Required,
-            CipherSuites = [CipherSuite.TLS_AES_128_GCM_SHA256], Groups = [NamedGroup.X25519],
+            Certificate = pki.Server,
+            TrustAnchors = pki.Anchors,
+            ClientAuthentication = ClientAuthenticationMode.Required,
+            CipherSuites = [CipherSuite.TLS_AES_128_GCM_SHA256],
+            Groups = [NamedGroup.X25519],
             SignatureSchemes = [SignatureScheme.EcdsaSecp256r1Sha256],
             ValidatedChains = cache || resume ? new X509.ValidatedChainCache() : null,
             SessionTicketKeys = resume ? SessionTicketKeys.CreateRandom() : null,

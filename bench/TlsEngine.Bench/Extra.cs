@@ -8,7 +8,7 @@ namespace TlsEngine.Bench;
 /// results for <see cref="Figures"/>:
 /// <list type="bullet">
 /// <item><c>idle LIB N</c> — memory retained per idle established server connection (run once per library, each in a fresh process).</item>
-/// <item><c>allocs N</c> — our handshake's allocations by type (sampled with GCAllocationTick).</item>
+/// <item><c>allocs N [cached]</c> — our handshake's allocations by type (sampled with GCAllocationTick).</item>
 /// <item><c>split N</c> — a full handshake pair's CPU split between server and client, from the thread CPU time spent inside each side's calls.</item>
 /// </list>
 /// </summary>
@@ -24,8 +24,8 @@ internal static class Extra
                 return Idle(lib, int.Parse(n));
             case ["split", var n]:
                 return Split(int.Parse(n));
-            case ["allocs", var n]:
-                return Allocations(int.Parse(n));
+            case ["allocs", var n, .. var rest]:
+                return Allocations(int.Parse(n), chainCache: rest is ["cached"]);
             case ["interleaved", var n]:
                 return Interleaved(int.Parse(n));
             case ["loop", var what, var n]:
@@ -308,12 +308,12 @@ internal static class Extra
         return 0;
     }
 
-    /// <summary>Allocation by type over N full handshake pairs (ours, no chain cache), sampled.</summary>
-    private static int Allocations(int count)
+    /// <summary>Allocation by type over N full handshake pairs (ours, with or without the chain cache), sampled.</summary>
+    private static int Allocations(int count, bool chainCache)
     {
         var pki = BenchPki.Shared;
-        var client = EngineLink.ClientOptions(pki, chainCache: false);
-        var server = EngineLink.ServerOptions(pki, chainCache: false);
+        var client = EngineLink.ClientOptions(pki, chainCache);
+        var server = EngineLink.ServerOptions(pki, chainCache);
         var link = new EngineLink();
         for (int i = 0; i < 50; i++)
         {
@@ -330,7 +330,7 @@ internal static class Extra
         }
         sampler.Stop();
         long total = GC.GetAllocatedBytesForCurrentThread() - before;
-        Console.WriteLine($"ours: {total / 1024.0 / count:0.0} KiB allocated per handshake pair; by type ({sampler.Samples} samples of ~100 KB):");
+        Console.WriteLine($"ours{(chainCache ? " (chain cache)" : "")}: {total / 1024.0 / count:0.0} KiB allocated per handshake pair; by type ({sampler.Samples} samples of ~100 KB):");
         foreach (var (type, bytes) in sampler.Top(25))
             Console.WriteLine($"  {bytes * 100.0 / Math.Max(1, sampler.Top(1000).Sum(t => t.Bytes)),5:0.0} %  {bytes / 1024.0 / count,7:0.0} KiB  {type}");
         return 0;

@@ -5,7 +5,7 @@ using TlsEngine.Bench;
 // TlsEngine.Bench idle ours|sslstream|bouncycastle N          memory per idle connection
 // TlsEngine.Bench split N                                     server/client CPU split of a handshake, per step
 // TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
-// TlsEngine.Bench allocs N                                    our handshake allocations by type (sampled)
+// TlsEngine.Bench allocs N [cached]                           our handshake allocations by type (sampled)
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
 switch (args.FirstOrDefault())
 {

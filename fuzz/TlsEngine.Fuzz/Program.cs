@@ -24,9 +24,14 @@ switch (args)
     case ["self-seeds", var dir]:
         SelfSeeds.Write(dir);
         return 0;
-    case [var name] when FuzzTargets.All.TryGetValue(name, out var target):
+    case [var name] when !name.StartsWith('-'):
+        // run.sh instruments the harness library too (so a seed that stops in the harness still shows coverage and
+        // afl-fuzz accepts it): none of its code may run before Fuzzer.OutOfProcess.Run has set up the coverage map,
+        // so the target is looked up inside the callback.
+        Action<byte[]>? target = null;
         Fuzzer.OutOfProcess.Run(stream =>
         {
+            target ??= FuzzTargets.All.TryGetValue(name, out var found) ? found : throw new ArgumentException($"unknown fuzz target '{name}'");
             using var ms = new MemoryStream();
             stream.CopyTo(ms);
             target(ms.ToArray());

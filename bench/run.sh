@@ -27,7 +27,7 @@ mkdir -p "$results"
 rm -f "$results"/extra-*.json
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 log=BenchmarkDotNet.Artifacts/run.log
-if [ "$quick" = 1 ]; then idle=600; split=200; else idle=2000; split=1000; fi
+if [ "$quick" = 1 ]; then idle=600; split=200; tcpmb=500; else idle=2000; split=1000; tcpmb=4000; fi
 # By default every class except HsmHandshakeBenchmarks (it needs softhsm2 and a process per case).
 default_filter=()
 for c in ChainValidation Handshake ResumedHandshake Bulk Parse Floor; do default_filter+=("TlsEngine.Bench.${c}Benchmarks.*"); done
@@ -42,12 +42,13 @@ extra="$results/extra.txt"
 if [ -z "${FILTER:-}" ]; then
   {
     for lib in ours sslstream bouncycastle; do dotnet "$dll" idle "$lib" "$idle"; done
+    for lib in ours sslstream bouncycastle; do dotnet "$dll" tcpbulk "$lib" "$tcpmb"; done
     dotnet "$dll" split "$split"
     dotnet "$dll" interleaved "$split"
     if [ "$quick" = 0 ]; then dotnet "$dll" allocs 2000; fi
   } >"$extra"
   # Full runs show where our handshake's time and allocation go.
-  if [ "$quick" = 0 ]; then grep -vE '^(idle|split|interleaved):' "$extra"; fi
+  if [ "$quick" = 0 ]; then grep -vE '^(idle|split|interleaved|tcpbulk-[a-z]+):' "$extra"; fi
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); run took $(( $(date +%s) - start )) s"
 echo

@@ -36,7 +36,7 @@ internal static class Extra
         }
     }
 
-    private static void Write(string name, Dictionary<string, double> values)
+    internal static void Write(string name, Dictionary<string, double> values)
     {
         Directory.CreateDirectory(ResultsDirectory);
         File.WriteAllText(Path.Combine(ResultsDirectory, $"extra-{name}.json"), JsonSerializer.Serialize(values));

@@ -56,6 +56,9 @@ internal static class Figures
         Line("handshake.resumed.alloc", "KiB", KiB(Alloc(R, "OursResumed")), KiB(Alloc(R, "SslStreamResumed")), null);
         Line("bulk.16k", "MB/s", MBps("Ours", 16384), MBps("SslStream", 16384), MBps("BouncyCastle", 16384));
         Line("bulk.1k", "MB/s", MBps("Ours", 1024), MBps("SslStream", 1024), MBps("BouncyCastle", 1024));
+        Line("bulk.tcp.16k", "MB/s", X("tcpbulk-ours.mbps"), X("tcpbulk-sslstream.mbps"), X("tcpbulk-bouncycastle.mbps"));
+        Line("bulk.tcp.16k.vs.sslstream", "x", Ratio(X("tcpbulk-ours.mbps"), X("tcpbulk-sslstream.mbps")), Ratio(X("tcpbulk-sslstream.mbps"), X("tcpbulk-sslstream.mbps")),
+            Ratio(X("tcpbulk-bouncycastle.mbps"), X("tcpbulk-sslstream.mbps")));
         Line("aesgcm.16k", "MB/s", aes16, null, null);
         Line("bulk.16k.vs.aesgcm", "%", Ratio(MBps("Ours", 16384), aes16) * 100, Ratio(MBps("SslStream", 16384), aes16) * 100,
             Ratio(MBps("BouncyCastle", 16384), aes16) * 100);

@@ -6,11 +6,14 @@ using TlsEngine.Bench;
 // TlsEngine.Bench split N                                     server/client CPU split of a handshake, per step
 // TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
 // TlsEngine.Bench allocs N [cached]                           our handshake allocations by type (sampled)
+// TlsEngine.Bench tcpbulk ours|sslstream|bouncycastle MB     bulk throughput over loopback TCP (wall clock)
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
 switch (args.FirstOrDefault())
 {
     case "idle" or "split" or "allocs" or "interleaved" or "loop":
         return Extra.Run(args);
+    case "tcpbulk" when args is [_, var lib, var mb]:
+        return TcpBulk.Run(lib, int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture));
     case "figures":
         return Figures.Run(args.Length > 1 ? args[1] : Extra.ResultsDirectory);
 }

@@ -122,4 +122,45 @@ public class EcdsaBackendTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(EcCurve.P256)]
+    [InlineData(EcCurve.P384)]
+    [InlineData(EcCurve.P521)]
+    public void NativeEcdsaSigningProducesSignaturesTheBclVerifies(EcCurve curve)
+    {
+        Assert.True(LibCryptoEcdsa.IsAvailable, "libcrypto.so.3 should be loadable where the BCL runs on OpenSSL 3");
+        var (bcl, scheme, hash) = curve switch
+        {
+            EcCurve.P256 => (ECCurve.NamedCurves.nistP256, SignatureScheme.EcdsaSecp256r1Sha256, HashAlgorithmName.SHA256),
+            EcCurve.P384 => (ECCurve.NamedCurves.nistP384, SignatureScheme.EcdsaSecp384r1Sha384, HashAlgorithmName.SHA384),
+            _ => (ECCurve.NamedCurves.nistP521, SignatureScheme.EcdsaSecp521r1Sha512, HashAlgorithmName.SHA512),
+        };
+        using var ec = ECDsa.Create(bcl);
+        using var verifier = ECDsa.Create(ec.ExportParameters(false));
+        using var key = new EcdsaSigningKey(ECDsa.Create(ec.ExportParameters(true)));
+        var seen = new HashSet<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            var data = new byte[i * 13];
+            var sig = key.Sign(scheme, data);
+            Assert.True(verifier.VerifyData(data, sig, hash, DSASignatureFormat.Rfc3279DerSequence));
+            byte[] other = [.. data, 1];
+            Assert.False(verifier.VerifyData(other, sig, hash, DSASignatureFormat.Rfc3279DerSequence));
+            Assert.True(seen.Add(Convert.ToHexString(sig)), "each signature uses a fresh nonce");
+        }
+    }
+
+    [Fact]
+    public void NativeImportRefusesAScalarThatDoesNotMatchThePoint()
+    {
+        Assert.True(LibCryptoEcdsa.IsAvailable, "libcrypto.so.3 should be loadable where the BCL runs on OpenSSL 3");
+        using var a = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var b = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pa = a.ExportParameters(false);
+        var pb = b.ExportParameters(true);
+        using var matching = LibCryptoEcdsa.ImportPrivate(EcCurve.P256, [0x04, .. pb.Q.X!, .. pb.Q.Y!], pb.D!);
+        Assert.NotNull(matching);
+        Assert.Null(LibCryptoEcdsa.ImportPrivate(EcCurve.P256, [0x04, .. pa.Q.X!, .. pa.Q.Y!], pb.D!));
+    }
 }

@@ -55,6 +55,20 @@ internal sealed class BouncyCastleLink
             throw new InvalidOperationException("the BouncyCastle handshake did not complete");
     }
 
+    /// <summary>
+    /// The same peers in blocking mode over two real transports (a socket pair): the server handshakes on its own
+    /// thread. Returns the application-data streams of both sides.
+    /// </summary>
+    public (Stream Server, Stream Client) ConnectBlocking(Stream serverTransport, Stream clientTransport)
+    {
+        var server = new TlsServerProtocol(serverTransport);
+        var accepted = Task.Run(() => server.Accept(new Server13(this)));
+        var client = new TlsClientProtocol(clientTransport);
+        client.Connect(new Client13(this));
+        accepted.GetAwaiter().GetResult();
+        return (server.Stream, client.Stream);
+    }
+
     /// <summary>Moves ciphertext between the two sides until neither has anything to send.</summary>
     public void Pump()
     {

@@ -4,11 +4,13 @@ using System.Security.Cryptography;
 namespace TlsEngine.Crypto;
 
 /// <summary>
-/// ECDSA verification through libcrypto's EC_KEY interface. Importing a public key this way costs about 2 µs, where
+/// ECDSA through libcrypto's EC_KEY interface: verification, and signing with software keys. Importing a public key this way costs about 2 µs, where
 /// the BCL's import (which goes through OpenSSL 3's provider decoders and a full key check) costs over 100 µs — and
 /// every handshake imports the peer's key. The point is checked to lie on the curve (o2i_ECPublicKey), which is the
 /// whole validity check for prime-order curves (cofactor 1, SEC 1 §3.2.2.1). Probed once; when unavailable the BCL
-/// path is used.
+/// path is used. Signing this way writes the DER signature into a caller's buffer with none of the per-call context
+/// set-up (and managed allocations) of the BCL's <c>SignData</c>; OpenSSL derives each nonce from fresh randomness,
+/// the private key and the digest.
 /// </summary>
 internal static partial class LibCryptoEcdsa
 {
@@ -79,6 +81,66 @@ internal static partial class LibCryptoEcdsa
         return key;
     }
 
+    /// <summary>
+    /// Imports a private key (scalar <paramref name="d"/>) with its public point; null when libcrypto refuses it or
+    /// the pair does not match (EC_KEY_check_key). The scalar is copied into a BIGNUM that is cleared when freed.
+    /// </summary>
+    public static KeyHandle? ImportPrivate(EcCurve curve, ReadOnlySpan<byte> point, ReadOnlySpan<byte> d)
+    {
+        var key = Import(curve, point);
+        if (key is null) return null;
+        unsafe
+        {
+            fixed (byte* p = d)
+            {
+                nint bn = BN_bin2bn(p, d.Length, 0);
+                if (bn == 0)
+                {
+                    key.Dispose();
+                    return null;
+                }
+                int ok = EC_KEY_set_private_key(key.DangerousGetHandle(), bn);
+                BN_clear_free(bn);
+                if (ok != 1 || EC_KEY_check_key(key.DangerousGetHandle()) != 1)
+                {
+                    key.Dispose();
+                    return null;
+                }
+            }
+        }
+        return key;
+    }
+
+    /// <summary>Largest DER signature of any supported curve (P-521: 2 × 66-byte INTEGERs with headers).</summary>
+    public const int MaxSignatureLength = 141;
+
+    /// <summary>Signs a digest; writes the DER ECDSA-Sig-Value into <paramref name="signature"/> and returns its length.</summary>
+    public static int Sign(KeyHandle key, ReadOnlySpan<byte> digest, Span<byte> signature)
+    {
+        bool added = false;
+        try
+        {
+            key.DangerousAddRef(ref added);
+            nint k = key.DangerousGetHandle();
+            if (ECDSA_size(k) > signature.Length) throw new CryptographicException("ECDSA signature buffer too small");
+            unsafe
+            {
+                fixed (byte* d = digest)
+                fixed (byte* s = signature)
+                {
+                    uint length = 0;
+                    if (ECDSA_sign(0, d, digest.Length, s, &length, k) != 1)
+                        throw new CryptographicException("libcrypto ECDSA_sign failed");
+                    return (int)length;
+                }
+            }
+        }
+        finally
+        {
+            if (added) key.DangerousRelease();
+        }
+    }
+
     /// <summary>Verifies a DER ECDSA-Sig-Value over a digest; libcrypto rejects non-canonical DER and trailing bytes.</summary>
     public static bool Verify(KeyHandle key, ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature) => VerifyCore(key, digest, signature);
 
@@ -130,6 +192,24 @@ internal static partial class LibCryptoEcdsa
 
     [LibraryImport(Library)]
     private static partial void EC_KEY_free(nint key);
+
+    [LibraryImport(Library)]
+    private static unsafe partial nint BN_bin2bn(byte* s, int length, nint ret);
+
+    [LibraryImport(Library)]
+    private static partial void BN_clear_free(nint bn);
+
+    [LibraryImport(Library)]
+    private static partial int EC_KEY_set_private_key(nint key, nint priv);
+
+    [LibraryImport(Library)]
+    private static partial int EC_KEY_check_key(nint key);
+
+    [LibraryImport(Library)]
+    private static partial int ECDSA_size(nint key);
+
+    [LibraryImport(Library)]
+    private static unsafe partial int ECDSA_sign(int type, byte* digest, int digestLength, byte* signature, uint* signatureLength, nint key);
 
     [LibraryImport(Library)]
     private static unsafe partial int ECDSA_verify(int type, byte* digest, int digestLength, byte* signature, int signatureLength, nint key);

@@ -7,6 +7,7 @@ namespace TlsEngine.Crypto;
 public sealed class EcdsaSigningKey : ISigningKey, IDisposable
 {
     private readonly ECDsa _key;
+    private readonly LibCryptoEcdsa.KeyHandle? _native;
 
     public EcdsaSigningKey(ECDsa key)
     {
@@ -19,6 +20,7 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
             EcCurve.P521 => [SignatureScheme.EcdsaSecp521r1Sha512],
             _ => throw new CryptographicException("ECDSA key is on an unsupported curve"),
         };
+        _native = TryImportNative(key, Curve);
     }
 
     public EcCurve Curve { get; }
@@ -28,10 +30,50 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
     {
         if (scheme != Schemes[0])
             throw new SigningException($"an ECDSA {Curve} key cannot sign {SignatureSchemes.Name(scheme)}");
-        return _key.SignData(content, SignatureSchemes.ToAlgorithm(scheme).Hash, DSASignatureFormat.Rfc3279DerSequence);
+        var hash = SignatureSchemes.ToAlgorithm(scheme).Hash;
+        if (_native is null)
+            return _key.SignData(content, hash, DSASignatureFormat.Rfc3279DerSequence);
+        Span<byte> digest = stackalloc byte[64];
+        Hkdf.HashData(hash, content, digest[..HashLength(hash)]);
+        Span<byte> signature = stackalloc byte[LibCryptoEcdsa.MaxSignatureLength];
+        int n = LibCryptoEcdsa.Sign(_native, digest[..HashLength(hash)], signature);
+        return signature[..n].ToArray();
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _native?.Dispose();
+        _key.Dispose();
+    }
+
+    private static int HashLength(HashAlgorithmName hash) =>
+        hash == HashAlgorithmName.SHA384 ? 48 : hash == HashAlgorithmName.SHA512 ? 64 : 32;
+
+    // The private scalar into libcrypto's EC_KEY when the key can be exported (keys loaded from files can); otherwise,
+    // or without libcrypto, signing stays with the BCL.
+    private static LibCryptoEcdsa.KeyHandle? TryImportNative(ECDsa key, EcCurve curve)
+    {
+        if (!LibCryptoEcdsa.IsAvailable) return null;
+        ECParameters p;
+        try
+        {
+            p = key.ExportParameters(includePrivateParameters: true);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        try
+        {
+            if (p.D is null || p.Q.X is null || p.Q.Y is null) return null;
+            byte[] point = [0x04, .. p.Q.X, .. p.Q.Y];
+            return LibCryptoEcdsa.ImportPrivate(curve, point, p.D);
+        }
+        finally
+        {
+            if (p.D is not null) CryptographicOperations.ZeroMemory(p.D);
+        }
+    }
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ internal ref struct TlsReader
 {
     private ReadOnlySpan<byte> _data;
     private readonly string _context;
+    private readonly string? _field;
 
     public TlsReader(ReadOnlySpan<byte> data, string context)
     {
@@ -18,9 +19,20 @@ internal ref struct TlsReader
         _context = context;
     }
 
+    // A nested list names itself "{parent}.{field}"; the text is put together only when an error needs it (or when a
+    // list nests inside a nested list), not for every list read.
+    private TlsReader(ReadOnlySpan<byte> data, string context, string field)
+    {
+        _data = data;
+        _context = context;
+        _field = field;
+    }
+
     public readonly int Remaining => _data.Length;
     public readonly bool IsEmpty => _data.IsEmpty;
-    public readonly string Context => _context;
+
+    /// <summary>The structure being read, for error messages: e.g. <c>ClientHello.extensions</c>.</summary>
+    public readonly string Context => _field is null ? _context : $"{_context}.{_field}";
 
     public byte ReadU8(string field)
     {
@@ -72,29 +84,29 @@ internal ref struct TlsReader
     public ReadOnlySpan<byte> ReadVector24(string field, int min = 0, int max = 0xFFFFFF) => ReadVector(ReadU24(field), field, min, max);
 
     /// <summary>A reader over a length-prefixed sub-structure, for lists whose elements are parsed in turn.</summary>
-    public TlsReader ReadList16(string field, int min = 0, int max = ushort.MaxValue) => new(ReadVector16(field, min, max), $"{_context}.{field}");
+    public TlsReader ReadList16(string field, int min = 0, int max = ushort.MaxValue) => new(ReadVector16(field, min, max), Context, field);
 
-    public TlsReader ReadList8(string field, int min = 0, int max = 255) => new(ReadVector8(field, min, max), $"{_context}.{field}");
+    public TlsReader ReadList8(string field, int min = 0, int max = 255) => new(ReadVector8(field, min, max), Context, field);
 
-    public TlsReader ReadList24(string field, int min = 0, int max = 0xFFFFFF) => new(ReadVector24(field, min, max), $"{_context}.{field}");
+    public TlsReader ReadList24(string field, int min = 0, int max = 0xFFFFFF) => new(ReadVector24(field, min, max), Context, field);
 
     /// <summary>The structure must end here: trailing bytes are a decode_error.</summary>
     public readonly void ExpectEnd()
     {
         if (!_data.IsEmpty)
-            throw TlsAlert.DecodeError($"{_context} has {_data.Length} trailing bytes");
+            throw TlsAlert.DecodeError($"{Context} has {_data.Length} trailing bytes");
     }
 
     private ReadOnlySpan<byte> ReadVector(int length, string field, int min, int max)
     {
         if (length < min || length > max)
-            throw TlsAlert.DecodeError($"{_context}.{field} length {length} is outside <{min}..{max}>");
+            throw TlsAlert.DecodeError($"{Context}.{field} length {length} is outside <{min}..{max}>");
         return ReadBytes(length, field);
     }
 
     private readonly void Need(int count, string field)
     {
         if (_data.Length < count)
-            throw TlsAlert.DecodeError($"{_context}.{field} is truncated");
+            throw TlsAlert.DecodeError($"{Context}.{field} is truncated");
     }
 }

@@ -36,7 +36,7 @@ internal sealed class ExtensionList
     public static ExtensionList Parse(ref TlsReader reader, ExtensionContext context, int min = 0, int maxCount = DefaultMaxCount)
     {
         var list = reader.ReadList16("extensions", min);
-        var items = new List<Extension>();
+        var items = new List<Extension>(Math.Min(CountEntries(list), maxCount + 1));
         while (!list.IsEmpty)
         {
             var type = (ExtensionType)list.ReadU16("extension_type");
@@ -56,6 +56,21 @@ internal sealed class ExtensionList
         return new ExtensionList(items);
     }
 
+    // Entries in the block (a lower bound when it is malformed: parsing reports that), to size the list once.
+    private static int CountEntries(TlsReader list)
+    {
+        int count = 0;
+        while (list.Remaining >= 4)
+        {
+            list.ReadU16("extension_type");
+            int length = list.ReadU16("extension_data");
+            if (length > list.Remaining) break;
+            list.ReadBytes(length, "extension_data");
+            count++;
+        }
+        return count;
+    }
+
     /// <summary>
     /// For messages answering a request (ServerHello, EncryptedExtensions, Certificate): every extension must have
     /// been offered, else unsupported_extension (RFC 8446 §4.2). <paramref name="alsoAllowed"/> is the exception
@@ -70,13 +85,13 @@ internal sealed class ExtensionList
         }
     }
 
-    public static void Write(TlsWriter w, IEnumerable<Extension> extensions)
+    public static void Write(TlsWriter w, IReadOnlyList<Extension> extensions)
     {
         int at = w.BeginVector16();
-        foreach (var e in extensions)
+        for (int i = 0; i < extensions.Count; i++)
         {
-            w.WriteU16((ushort)e.Type);
-            w.WriteVector16(e.Data);
+            w.WriteU16((ushort)extensions[i].Type);
+            w.WriteVector16(extensions[i].Data);
         }
         w.EndVector16(at);
     }

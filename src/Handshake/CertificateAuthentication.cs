@@ -47,8 +47,8 @@ internal static class CertificateAuthentication
     /// <summary>Writes CertificateVerify: a signature over 64 spaces, the role's context string, 0x00 and the transcript hash.</summary>
     public static void WriteCertificateVerify(TlsWriter w, TlsCertificate certificate, SignatureScheme scheme, bool server, ReadOnlySpan<byte> transcriptHash)
     {
-        var content = CertificateVerify.SignedContent(server, transcriptHash);
-        byte[] signature = certificate.Key.Sign(scheme, content);
+        Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
+        byte[] signature = certificate.Key.Sign(scheme, content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)]);
         new CertificateVerify { Algorithm = scheme, Signature = signature }.Write(w);
     }
 
@@ -64,7 +64,8 @@ internal static class CertificateAuthentication
         var key = PublicKeyOf(leaf);
         if (!key.IsCompatible(cv.Algorithm))
             throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which does not fit the certificate's {key.Type} key");
-        var content = CertificateVerify.SignedContent(peerIsServer, transcriptHash);
+        Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
+        content = content[..CertificateVerify.WriteSignedContent(peerIsServer, transcriptHash, content)];
         if (!key.Verify(SignatureSchemes.ToAlgorithm(cv.Algorithm), content, cv.Signature))
             throw TlsAlert.DecryptError($"CertificateVerify signature ({SignatureSchemes.Name(cv.Algorithm)}) does not verify with the certificate of '{leaf.Subject}'");
         return cv.Algorithm;

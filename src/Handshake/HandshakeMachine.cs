@@ -85,7 +85,8 @@ internal abstract class HandshakeMachine : IDisposable
     {
         Keys!.AdvanceToHandshake(sharedSecret);
         CryptographicOperations.ZeroMemory(sharedSecret);
-        var hash = Transcript.CurrentHash();
+        Span<byte> hash = stackalloc byte[64];
+        hash = hash[..Transcript.GetCurrentHash(hash)];
         ClientHandshakeSecret = Keys.Derive("c hs traffic"u8, hash);
         ServerHandshakeSecret = Keys.Derive("s hs traffic"u8, hash);
         LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ClientHandshakeSecret);
@@ -93,20 +94,29 @@ internal abstract class HandshakeMachine : IDisposable
     }
 
     /// <summary>resumption_master_secret over the transcript through the client Finished (RFC 8446 §7.1).</summary>
-    protected byte[] DeriveResumptionMasterSecret() => Keys!.Derive("res master"u8, Transcript.CurrentHash());
+    protected byte[] DeriveResumptionMasterSecret()
+    {
+        Span<byte> hash = stackalloc byte[64];
+        return Keys!.Derive("res master"u8, hash[..Transcript.GetCurrentHash(hash)]);
+    }
 
     /// <summary>After the server Finished: Master Secret and the first application traffic secrets.</summary>
     protected void DeriveApplicationSecrets()
     {
         Keys!.AdvanceToMaster();
-        var hash = Transcript.CurrentHash();
+        Span<byte> hash = stackalloc byte[64];
+        hash = hash[..Transcript.GetCurrentHash(hash)];
         _clientAppSecret = Keys.Derive("c ap traffic"u8, hash);
         _serverAppSecret = Keys.Derive("s ap traffic"u8, hash);
-        var exporter = Keys.Derive("exp master"u8, hash);
         LogSecret("CLIENT_TRAFFIC_SECRET_0", _clientAppSecret);
         LogSecret("SERVER_TRAFFIC_SECRET_0", _serverAppSecret);
-        LogSecret("EXPORTER_SECRET", exporter);
-        CryptographicOperations.ZeroMemory(exporter);
+        // exporter_master_secret is only logged: there is no exporter API, so it is derived only for a key log.
+        if (Options.KeyLog is not null)
+        {
+            var exporter = Keys.Derive("exp master"u8, hash);
+            LogSecret("EXPORTER_SECRET", exporter);
+            CryptographicOperations.ZeroMemory(exporter);
+        }
     }
 
     protected void InstallApplicationWriteKeys() =>
@@ -118,7 +128,10 @@ internal abstract class HandshakeMachine : IDisposable
     /// <summary>Our Finished (RFC 8446 §4.4.4) with the given base key, over the transcript so far.</summary>
     protected void SendFinished(byte[] baseKey)
     {
-        var verify = Keys!.FinishedVerifyData(baseKey, Transcript.CurrentHash());
+        Span<byte> hash = stackalloc byte[64];
+        hash = hash[..Transcript.GetCurrentHash(hash)];
+        Span<byte> verify = stackalloc byte[Keys!.HashLength];
+        Keys.FinishedVerifyData(baseKey, hash, verify);
         Finished.Write(Writer, verify);
         SendWritten();
     }
@@ -127,7 +140,10 @@ internal abstract class HandshakeMachine : IDisposable
     protected void VerifyFinished(ReadOnlySpan<byte> body, byte[] baseKey)
     {
         var received = Finished.Parse(body, Keys!.HashLength);
-        var expected = Keys.FinishedVerifyData(baseKey, Transcript.CurrentHash());
+        Span<byte> hash = stackalloc byte[64];
+        hash = hash[..Transcript.GetCurrentHash(hash)];
+        Span<byte> expected = stackalloc byte[Keys.HashLength];
+        Keys.FinishedVerifyData(baseKey, hash, expected);
         if (!CryptographicOperations.FixedTimeEquals(received, expected))
             throw TlsAlert.DecryptError("Finished.verify_data does not match the transcript");
     }
@@ -156,7 +172,9 @@ internal abstract class HandshakeMachine : IDisposable
     /// </summary>
     protected void ReceiveCertificateVerify(byte[] message, ReadOnlySpan<byte> body)
     {
-        PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, PendingPeer!.Certificate, Options.SignatureSchemes, peerIsServer: !IsServer, Transcript.CurrentHash());
+        Span<byte> hash = stackalloc byte[64];
+        PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, PendingPeer!.Certificate, Options.SignatureSchemes, peerIsServer: !IsServer,
+            hash[..Transcript.GetCurrentHash(hash)]);
         Transcript.Add(message);
         PeerIdentity = CertificateAuthentication.Authorize(PendingPeer, Options);
     }

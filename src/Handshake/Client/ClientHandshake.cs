@@ -71,7 +71,9 @@ internal sealed class ClientHandshake : HandshakeMachine
         }
         using var early = new TlsKeySchedule(ticket.Suite, ticket.Psk);
         var binderKey = early.BinderKey();
-        Writer.Patch(Writer.Length - _hello.BinderLength, early.FinishedVerifyData(binderKey, hash));
+        Span<byte> binder = stackalloc byte[early.HashLength];
+        early.FinishedVerifyData(binderKey, hash, binder);
+        Writer.Patch(Writer.Length - _hello.BinderLength, binder);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
     }
 
@@ -316,7 +318,8 @@ internal sealed class ClientHandshake : HandshakeMachine
         SendWritten();
         if (certificate is not null && scheme is { } s)
         {
-            CertificateAuthentication.WriteCertificateVerify(Writer, certificate, s, server: false, Transcript.CurrentHash());
+            Span<byte> hash = stackalloc byte[64];
+            CertificateAuthentication.WriteCertificateVerify(Writer, certificate, s, server: false, hash[..Transcript.GetCurrentHash(hash)]);
             SendWritten();
             LocalSignatureScheme = s;
         }

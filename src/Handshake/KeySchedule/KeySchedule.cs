@@ -91,12 +91,18 @@ internal sealed class TlsKeySchedule : IDisposable
     /// <summary>verify_data = HMAC(finished_key, Transcript-Hash), finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length) (RFC 8446 §4.4.4).</summary>
     public byte[] FinishedVerifyData(ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> transcriptHash)
     {
+        var verifyData = new byte[_hashLength];
+        FinishedVerifyData(baseKey, transcriptHash, verifyData);
+        return verifyData;
+    }
+
+    /// <summary>The same into <paramref name="verifyData"/> (Hash.length bytes).</summary>
+    public void FinishedVerifyData(ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> transcriptHash, Span<byte> verifyData)
+    {
         Span<byte> finishedKey = stackalloc byte[_hashLength];
         HkdfLabel.Expand(_hash, baseKey, "finished"u8, [], finishedKey);
-        var mac = new byte[_hashLength];
-        Hkdf.HmacData(_hash, finishedKey, transcriptHash, mac);
+        Hkdf.HmacData(_hash, finishedKey, transcriptHash, verifyData[.._hashLength]);
         CryptographicOperations.ZeroMemory(finishedKey);
-        return mac;
     }
 
     /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (RFC 8446 §7.2).</summary>

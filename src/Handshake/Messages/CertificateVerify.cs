@@ -33,14 +33,17 @@ internal sealed class CertificateVerify
     /// The content that is signed (RFC 8446 §4.4.3): 64 octets of 0x20, the context string, a 0x00 separator,
     /// and the transcript hash.
     /// </summary>
-    public static byte[] SignedContent(bool server, ReadOnlySpan<byte> transcriptHash)
+    public static int WriteSignedContent(bool server, ReadOnlySpan<byte> transcriptHash, Span<byte> content)
     {
         var context = server ? ServerContext : ClientContext;
-        var content = new byte[64 + context.Length + 1 + transcriptHash.Length];
-        content.AsSpan(0, 64).Fill(0x20);
+        int length = 64 + context.Length + 1 + transcriptHash.Length;
+        content[..64].Fill(0x20);
         for (int i = 0; i < context.Length; i++) content[64 + i] = (byte)context[i];
         content[64 + context.Length] = 0;
-        transcriptHash.CopyTo(content.AsSpan(64 + context.Length + 1));
-        return content;
+        transcriptHash.CopyTo(content[(64 + context.Length + 1)..]);
+        return length;
     }
+
+    /// <summary>Room for the signed content with any context string and a hash of up to 64 bytes.</summary>
+    public const int MaxSignedContentLength = 64 + 64 + 1 + 64;
 }

@@ -7,11 +7,11 @@ namespace TlsEngine.Messages;
 /// <summary>Finished (RFC 8446 §4.4.4): verify_data[Hash.length].</summary>
 internal static class Finished
 {
-    public static byte[] Parse(ReadOnlySpan<byte> body, int hashLength)
+    public static ReadOnlySpan<byte> Parse(ReadOnlySpan<byte> body, int hashLength)
     {
         if (body.Length != hashLength)
             throw TlsAlert.DecodeError($"Finished.verify_data is {body.Length} bytes; the hash length is {hashLength}");
-        return body.ToArray();
+        return body;
     }
 
     public static void Write(TlsWriter w, ReadOnlySpan<byte> verifyData)

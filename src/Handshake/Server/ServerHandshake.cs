@@ -197,7 +197,8 @@ internal sealed class ServerHandshake : HandshakeMachine
         var staple = n.WantsStaple ? Options.OcspStaple?.Current : null;
         CertificateAuthentication.WriteCertificate(Writer, Options.Certificate!, [], staple);
         SendWritten();
-        CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, Transcript.CurrentHash());
+        Span<byte> hash = stackalloc byte[64];
+        CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, hash[..Transcript.GetCurrentHash(hash)]);
         SendWritten();
         LocalSignatureScheme = n.SignatureScheme;
         SendFinished(ServerHandshakeSecret);

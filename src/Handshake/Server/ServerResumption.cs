@@ -94,7 +94,8 @@ internal static class ServerResumption
         using var early = new TlsKeySchedule(suite, psk);
         var binderKey = early.BinderKey();
         var hash = transcript.HashWith(message.AsSpan(0, message.Length - offered.BindersLength));
-        var expected = early.FinishedVerifyData(binderKey, hash);
+        Span<byte> expected = stackalloc byte[early.HashLength];
+        early.FinishedVerifyData(binderKey, hash, expected);
         CryptographicOperations.ZeroMemory(binderKey);
         if (!CryptographicOperations.FixedTimeEquals(expected, offered.Binders[index]))
             throw TlsAlert.DecryptError($"PSK binder {index} does not verify (RFC 8446 §4.2.11.2)");

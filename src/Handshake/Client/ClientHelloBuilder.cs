@@ -53,7 +53,7 @@ internal sealed class ClientHelloBuilder
 
     public ClientHello Build(byte[]? cookie = null)
     {
-        var ext = new List<Extension>();
+        var ext = new List<Extension>(14);
         if (ServerNameSent is not null)
             ext.Add(new(ExtensionType.ServerName, ServerNameExtension.EncodeClientHello(ServerNameSent)));
         ext.Add(new(ExtensionType.SupportedGroups, U16ListExtension.Encode(Groups)));

@@ -30,10 +30,22 @@ internal static class U16ListExtension
     {
         using var w = new TlsWriter();
         int at = w.BeginVector16();
-        foreach (var i in items)
+        if (items is IList<T> list)
         {
-            var v = i;
-            w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
+            // Options hold lists: no boxed enumerator.
+            for (int i = 0; i < list.Count; i++)
+            {
+                var v = list[i];
+                w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
+            }
+        }
+        else
+        {
+            foreach (var i in items)
+            {
+                var v = i;
+                w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
+            }
         }
         w.EndVector16(at);
         return w.ToArray();

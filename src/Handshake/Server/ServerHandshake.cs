@@ -153,7 +153,7 @@ internal sealed class ServerHandshake : HandshakeMachine
             }
             var random = new byte[32];
             Options.Provider.FillRandom(random);
-            var extensions = new List<Extension>
+            var extensions = new List<Extension>(3)
             {
                 new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
                 new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
@@ -209,7 +209,7 @@ internal sealed class ServerHandshake : HandshakeMachine
 
     private void SendEncryptedExtensions(ClientHelloNegotiation n)
     {
-        var ext = new List<Extension>();
+        var ext = new List<Extension>(3);
         if (n.ServerName is not null)
             ext.Add(new(ExtensionType.ServerName, []));
         if (n.ApplicationProtocol is { } alpn)
@@ -228,7 +228,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     /// <summary>CertificateRequest (RFC 8446 §4.3.2): signature_algorithms and, when enabled, certificate_authorities (§4.2.4).</summary>
     private void SendCertificateRequest()
     {
-        var ext = new List<Extension>
+        var ext = new List<Extension>(3)
         {
             new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(Options.SignatureSchemes)),
         };

@@ -86,6 +86,16 @@ internal sealed class CliArgs
 
     public string Required(string name) => Value(name) ?? throw new UsageException($"--{name} is required");
 
+    /// <summary>A required <c>HOST:PORT</c> option (an IPv6 host in brackets: <c>[::1]:4433</c>).</summary>
+    public (string Host, int Port) RequiredHostPort(string name)
+    {
+        var target = Required(name);
+        int colon = target.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port))
+            throw new UsageException($"--{name} expects HOST:PORT, got '{target}'");
+        return (target[..colon].Trim('[', ']'), port);
+    }
+
     public int Int(string name, int fallback)
     {
         var v = Value(name);

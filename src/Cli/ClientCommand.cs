@@ -10,11 +10,7 @@ internal static class ClientCommand
 {
     public static async Task<int> RunAsync(CliArgs args)
     {
-        var target = args.Required("connect");
-        int colon = target.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port))
-            throw new UsageException($"--connect expects HOST:PORT, got '{target}'");
-        var host = target[..colon].Trim('[', ']');
+        var (host, port) = args.RequiredHostPort("connect");
         var options = new TlsClientOptions();
         OptionsBuilder.ApplyCommon(args, options);
         if (options.TrustAnchors is null) throw new UsageException("the client needs --ca with the trust anchors for the server certificate");

@@ -11,31 +11,8 @@ public class NameComparisonTests
 {
     private const string Cn = "2.5.4.3", O = "2.5.4.10", Ou = "2.5.4.11";
 
-    private static DistinguishedName Name(params (string Oid, UniversalTagNumber Type, string Value)[][] rdns)
-    {
-        var w = new AsnWriter(AsnEncodingRules.DER);
-        using (w.PushSequence())
-        {
-            foreach (var rdn in rdns)
-            {
-                using (w.PushSetOf())
-                {
-                    foreach (var (oid, type, value) in rdn)
-                    {
-                        using (w.PushSequence())
-                        {
-                            w.WriteObjectIdentifier(oid);
-                            if (type == UniversalTagNumber.OctetString)
-                                w.WriteOctetString(Convert.FromHexString(value));
-                            else
-                                w.WriteCharacterString(type, value);
-                        }
-                    }
-                }
-            }
-        }
-        return DistinguishedName.Parse(w.Encode());
-    }
+    private static DistinguishedName Name(params (string Oid, UniversalTagNumber Type, string Value)[][] rdns) =>
+        DistinguishedName.Parse(NameTests.Name(rdns));
 
     private static (string, UniversalTagNumber, string)[] Rdn(params (string, UniversalTagNumber, string)[] attributes) => attributes;
 

@@ -67,7 +67,8 @@ public class NameTests
         Assert.Null(root.Parsed.SpiffeId);
     }
 
-    private static byte[] Name(params (string Oid, UniversalTagNumber Type, string Value)[][] rdns)
+    /// <summary>A DER Name; an OctetString "value" is hex, written as an OCTET STRING (a non-string attribute value).</summary>
+    internal static byte[] Name(params (string Oid, UniversalTagNumber Type, string Value)[][] rdns)
     {
         var w = new AsnWriter(AsnEncodingRules.DER);
         using (w.PushSequence())
@@ -81,7 +82,10 @@ public class NameTests
                         using (w.PushSequence())
                         {
                             w.WriteObjectIdentifier(oid);
-                            w.WriteCharacterString(type, value);
+                            if (type == UniversalTagNumber.OctetString)
+                                w.WriteOctetString(Convert.FromHexString(value));
+                            else
+                                w.WriteCharacterString(type, value);
                         }
                     }
                 }

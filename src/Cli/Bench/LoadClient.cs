@@ -17,11 +17,7 @@ internal static class LoadClient
 {
     public static async Task<int> RunAsync(CliArgs args, bool resume, bool hold)
     {
-        var target = args.Required("connect");
-        int colon = target.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(target.AsSpan(colon + 1), out int port))
-            throw new UsageException($"--connect expects HOST:PORT, got '{target}'");
-        var host = target[..colon].Trim('[', ']');
+        var (host, port) = args.RequiredHostPort("connect");
         var options = new TlsClientOptions();
         OptionsBuilder.ApplyCommon(args, options);
         if (options.TrustAnchors is null) throw new UsageException("bench client needs --ca with the trust anchors for the server certificate");
@@ -41,7 +37,7 @@ internal static class LoadClient
         var request = new byte[requestSize];
         request.AsSpan().Fill((byte)'x');
         request[^1] = (byte)'\n';
-        Console.Error.WriteLine($"{target}: {(hold ? "holding" : "looping")} for {duration.TotalSeconds:0} s per run, {requestSize}-byte request" +
+        Console.Error.WriteLine($"{host}:{port}: {(hold ? "holding" : "looping")} for {duration.TotalSeconds:0} s per run, {requestSize}-byte request" +
             $"{(resume ? ", resuming with tickets" : "")}");
         var rates = new List<(int Loops, double Rate)>();
         bool anyOk = false;

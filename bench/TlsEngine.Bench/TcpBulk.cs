@@ -98,7 +98,8 @@ internal static class TcpBulk
                 {
                     failure = e;
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             reader.Start();
             for (long i = 0; i < writes; i++)
                 client.Write(data, 0, WriteSize);

@@ -2,23 +2,49 @@ using System.Security.Cryptography;
 
 namespace TlsEngine.Crypto;
 
-/// <summary>HKDF (RFC 5869) over the BCL's HMAC, span-based and allocation-free.</summary>
+/// <summary>HKDF (RFC 5869) over <see cref="Hmac"/>, span-based and allocation-free.</summary>
 public static class Hkdf
 {
-    /// <summary>HKDF-Extract(salt, IKM) → PRK (RFC 5869 §2.2). <paramref name="prk"/> must be the hash length.</summary>
-    public static void Extract(HashAlgorithmName hash, ReadOnlySpan<byte> ikm, ReadOnlySpan<byte> salt, Span<byte> prk) =>
-        HKDF.Extract(hash, ikm, salt, prk);
-
-    /// <summary>HKDF-Expand(PRK, info, L) → OKM (RFC 5869 §2.3); L is the length of <paramref name="output"/>.</summary>
-    public static void Expand(HashAlgorithmName hash, ReadOnlySpan<byte> prk, Span<byte> output, ReadOnlySpan<byte> info) =>
-        HKDF.Expand(hash, prk, output, info);
-
-    public static void HmacData(HashAlgorithmName hash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac)
+    /// <summary>HKDF-Extract(salt, IKM) → PRK = HMAC-Hash(salt, IKM) (RFC 5869 §2.2). <paramref name="prk"/> must be the hash length.</summary>
+    public static void Extract(HashAlgorithmName hash, ReadOnlySpan<byte> ikm, ReadOnlySpan<byte> salt, Span<byte> prk)
     {
-        if (hash == HashAlgorithmName.SHA384) HMACSHA384.HashData(key, data, mac);
-        else if (hash == HashAlgorithmName.SHA512) HMACSHA512.HashData(key, data, mac);
-        else HMACSHA256.HashData(key, data, mac);
+        if (prk.Length != Hmac.HashLength(hash)) throw new ArgumentException("the PRK must be the hash length", nameof(prk));
+        // §2.2: salt not provided = HashLen zeros, which HMAC pads exactly as an empty key.
+        Hmac.Compute(hash, salt, ikm, prk);
     }
+
+    /// <summary>
+    /// HKDF-Expand(PRK, info, L) → OKM (RFC 5869 §2.3); L is the length of <paramref name="output"/>, at most 255 hash
+    /// lengths. T(i) = HMAC-Hash(PRK, T(i-1) | info | i).
+    /// </summary>
+    public static void Expand(HashAlgorithmName hash, ReadOnlySpan<byte> prk, Span<byte> output, ReadOnlySpan<byte> info)
+    {
+        int length = Hmac.HashLength(hash);
+        if (prk.Length < length) throw new ArgumentException("the PRK is shorter than the hash", nameof(prk));
+        if (output.Length > 255 * length) throw new ArgumentException("HKDF-Expand output is limited to 255 hash lengths", nameof(output));
+        Span<byte> t = stackalloc byte[64];
+        Span<byte> counter = stackalloc byte[1];
+        int previous = 0;
+        try
+        {
+            for (int done = 0, i = 1; done < output.Length; i++)
+            {
+                counter[0] = (byte)i;
+                Hmac.Compute(hash, prk, t[..previous], info, counter, t);
+                previous = length;
+                int n = Math.Min(length, output.Length - done);
+                t[..n].CopyTo(output[done..]);
+                done += n;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(t);
+        }
+    }
+
+    public static void HmacData(HashAlgorithmName hash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac) =>
+        Hmac.Compute(hash, key, data, mac);
 
     public static void HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)
     {

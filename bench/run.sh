@@ -43,6 +43,7 @@ if [ -z "${FILTER:-}" ]; then
   {
     for lib in ours sslstream bouncycastle; do dotnet "$dll" idle "$lib" "$idle"; done
     for lib in ours sslstream bouncycastle; do dotnet "$dll" tcpbulk "$lib" "$tcpmb"; done
+    for lib in ours sslstream; do dotnet "$dll" tcpidle "$lib" "$idle"; done
     dotnet "$dll" split "$split"
     dotnet "$dll" interleaved "$split"
     if [ "$quick" = 0 ]; then dotnet "$dll" allocs 2000; fi

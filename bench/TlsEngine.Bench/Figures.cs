@@ -70,6 +70,7 @@ internal static class Figures
             KiB(X("idle-bouncycastle.managed_bytes_per_connection")));
         Line("conn.idle.rss", "KiB", KiB(X("idle-ours.rss_bytes_per_connection")), KiB(X("idle-sslstream.rss_bytes_per_connection")),
             KiB(X("idle-bouncycastle.rss_bytes_per_connection")));
+        Line("conn.idle.tcp", "KiB", KiB(X("tcpidle-ours.managed_bytes_per_endpoint")), KiB(X("tcpidle-sslstream.managed_bytes_per_endpoint")), null);
         Line("floor.pubkey", "us", Us(floor), null, null);
         Line("floor.pubkey.median", "us", medianFloor, null, null);
         Line("chain.validate.cold", "us", Us(Mean("ChainValidationBenchmarks", "TlsEngineCold")), Us(Mean("ChainValidationBenchmarks", "DotNetX509Chain")), null);

@@ -7,11 +7,14 @@ using TlsEngine.Bench;
 // TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
 // TlsEngine.Bench allocs N [cached]                           our handshake allocations by type (sampled)
 // TlsEngine.Bench tcpbulk ours|sslstream|bouncycastle MB     bulk throughput over loopback TCP (wall clock)
+// TlsEngine.Bench tcpidle ours|sslstream N                   managed memory per idle TLS endpoint over loopback TCP
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
 switch (args.FirstOrDefault())
 {
     case "idle" or "split" or "allocs" or "interleaved" or "loop":
         return Extra.Run(args);
+    case "tcpidle" when args is [_, var lib, var n]:
+        return TcpIdle.Run(lib, int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
     case "tcpbulk" when args is [_, var lib, var mb]:
         return TcpBulk.Run(lib, int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture));
     case "figures":

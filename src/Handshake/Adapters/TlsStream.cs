@@ -15,6 +15,9 @@ public sealed class TlsStream : Stream
     private readonly PooledBufferWriter _plaintext = new();
     private readonly SemaphoreSlim _readLock = new(1, 1);
     private byte[] _in = [];
+
+    /// <summary>True while a receive buffer is rented (an idle connection holds none); for tests.</summary>
+    internal bool HoldsReceiveBuffer => _in.Length > 0;
     private int _inStart;
     private int _inEnd;
     private int _plainOffset;
@@ -91,7 +94,7 @@ public sealed class TlsStream : Stream
         {
             // An idle connection holds no receive buffer: wait for data with a zero-byte read, then rent one.
             if (Connection.IsHandshakeComplete)
-                await _inner.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+                await WaitForDataAsync(ct).ConfigureAwait(false);
             _in = ArrayPool<byte>.Shared.Rent(2 * (RecordHeader.Size + RecordHeader.MaxCiphertextLength));
         }
         if (_inStart > 0 && _inEnd == _in.Length || _inStart == _inEnd)
@@ -137,6 +140,23 @@ public sealed class TlsStream : Stream
         }
         if (failure is not null) throw failure;
         return true;
+    }
+
+    /// <summary>
+    /// A zero-byte read: completes when the transport has data (or ends). A socket can complete it while nothing is
+    /// readable (readiness left over from data already read: measured on Linux for about one idle connection in
+    /// eight), and the read that follows would then park on a rented receive buffer for as long as the connection is
+    /// idle; so for a <see cref="System.Net.Sockets.NetworkStream"/> the wait is repeated (at most twice) while it
+    /// reports no data available.
+    /// </summary>
+    private async ValueTask WaitForDataAsync(CancellationToken ct)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            await _inner.ReadAsync(Memory<byte>.Empty, ct).ConfigureAwait(false);
+            if (attempt == 2 || _inner is not System.Net.Sockets.NetworkStream network || network.DataAvailable)
+                return;
+        }
     }
 
     private Task FlushAsync(bool wait, CancellationToken ct) =>

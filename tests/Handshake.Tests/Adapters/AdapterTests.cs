@@ -62,6 +62,51 @@ public class AdapterTests
     }
 
     [Fact]
+    public async Task IdleServerConnectionsParkTheirReadWithoutAReceiveBuffer()
+    {
+        // Each server answers one request, then parks a read as an idle server does. A socket may complete the
+        // zero-byte wait with nothing to read; the parked read must still not sit on a rented receive buffer.
+        var (c, s) = Loopback.MutualOptions();
+        var (listener, endpoint) = await ListenAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var servers = new List<TlsStream>();
+        var held = new List<IDisposable>();
+        var parked = new List<Task<int>>();
+        try
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                var accepted = listener.AcceptTcpClientAsync(cts.Token);
+                var tcp = new TcpClient { NoDelay = true };
+                held.Add(tcp);
+                await tcp.ConnectAsync(endpoint, cts.Token);
+                var serverTcp = await accepted;
+                held.Add(serverTcp);
+                var serverTls = TlsStream.AcceptAsync(serverTcp.GetStream(), s, cts.Token);
+                var client = await TlsStream.ConnectAsync(tcp.GetStream(), c, cts.Token);
+                var server = await serverTls;
+                servers.Add(server);
+                held.Add(client);
+                var request = new byte[64];
+                await client.WriteAsync(request, cts.Token);
+                await server.ReadExactlyAsync(request, cts.Token);
+                await server.WriteAsync(request, cts.Token);
+                await client.ReadExactlyAsync(request, cts.Token);
+                parked.Add(server.ReadAsync(new byte[64], cts.Token).AsTask());
+            }
+            await Task.Delay(300, cts.Token);
+            Assert.All(parked, t => Assert.False(t.IsCompleted));
+            Assert.Equal(0, servers.Count(x => x.HoldsReceiveBuffer));
+        }
+        finally
+        {
+            cts.Cancel();
+            foreach (var x in held) x.Dispose();
+            listener.Stop();
+        }
+    }
+
+    [Fact]
     public async Task CloseNotifyIsAnsweredByDefault()
     {
         var (c, s) = Loopback.MutualOptions();

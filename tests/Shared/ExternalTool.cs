@@ -25,11 +25,19 @@ public static class ExternalTool
     {
         var path = Find(name);
         if (path is not null) return path;
-        var reason = $"{name} is not installed (.ci/run installs it)";
+        SkipOrFail($"{name} is not installed (.ci/run installs it)");
+        return "";
+    }
+
+    /// <summary>
+    /// A test cannot run here: under CI=true that is a failure (.ci/run provides everything); elsewhere the test is
+    /// skipped, with the reason printed.
+    /// </summary>
+    public static void SkipOrFail(string reason)
+    {
         if (InCi) Assert.Fail($"{reason}; CI=true, so this is a failure");
         Console.WriteLine($"SKIPPED: {reason}");
         Skip.If(true, reason);
-        return "";
     }
 
     /// <summary>Runs a tool to completion within <paramref name="timeout"/>; throws with its output if it fails.</summary>

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using TlsEngine.Crypto;
 
 namespace TlsEngine.Hsm;
@@ -14,40 +15,22 @@ public static class EcdsaSignatureEncoding
     {
         if (fieldSize <= 0 || raw.Length != 2 * fieldSize)
             throw new SigningException($"the token returned a {raw.Length}-byte ECDSA signature; expected {2 * fieldSize} bytes (r‖s)");
-        var r = Integer(raw[..fieldSize]);
-        var s = Integer(raw[fieldSize..]);
-        int contentLength = r.Length + s.Length;
-        var header = Header(0x30, contentLength);
-        var der = new byte[header.Length + contentLength];
-        header.CopyTo(der, 0);
-        r.CopyTo(der, header.Length);
-        s.CopyTo(der, header.Length + r.Length);
-        return der;
+        // The BCL's DER writer, as elsewhere in the project: minimal unsigned INTEGERs (X.690 §8.3), 0x00 added when
+        // the high bit is set.
+        var w = new AsnWriter(AsnEncodingRules.DER);
+        using (w.PushSequence())
+        {
+            w.WriteIntegerUnsigned(Minimal(raw[..fieldSize]));
+            w.WriteIntegerUnsigned(Minimal(raw[fieldSize..]));
+        }
+        return w.Encode();
     }
 
-    /// <summary>
-    /// A DER INTEGER of an unsigned big-endian value (X.690 §8.3): leading zero bytes removed (minimal encoding, at least one
-    /// byte), and one 0x00 added when the first remaining byte has its high bit set, so the value stays positive.
-    /// </summary>
-    private static byte[] Integer(ReadOnlySpan<byte> unsigned)
+    // The writer wants the value without redundant leading zero bytes (one byte at least).
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> value)
     {
         int start = 0;
-        while (start < unsigned.Length - 1 && unsigned[start] == 0) start++;
-        var magnitude = unsigned[start..];
-        bool pad = (magnitude[0] & 0x80) != 0;
-        int length = magnitude.Length + (pad ? 1 : 0);
-        var header = Header(0x02, length);
-        var result = new byte[header.Length + length];
-        header.CopyTo(result, 0);
-        magnitude.CopyTo(result.AsSpan(header.Length + (pad ? 1 : 0)));
-        return result;
-    }
-
-    /// <summary>Tag and definite length (X.690 §8.1.3: short form below 128, else long form).</summary>
-    private static byte[] Header(byte tag, int length)
-    {
-        if (length < 0x80) return [tag, (byte)length];
-        if (length <= 0xFF) return [tag, 0x81, (byte)length];
-        return [tag, 0x82, (byte)(length >> 8), (byte)length];
+        while (start < value.Length - 1 && value[start] == 0) start++;
+        return value[start..];
     }
 }

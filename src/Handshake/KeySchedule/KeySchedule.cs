@@ -89,14 +89,6 @@ internal sealed class TlsKeySchedule : IDisposable
     }
 
     /// <summary>verify_data = HMAC(finished_key, Transcript-Hash), finished_key = HKDF-Expand-Label(BaseKey, "finished", "", Hash.length) (RFC 8446 §4.4.4).</summary>
-    public byte[] FinishedVerifyData(ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> transcriptHash)
-    {
-        var verifyData = new byte[_hashLength];
-        FinishedVerifyData(baseKey, transcriptHash, verifyData);
-        return verifyData;
-    }
-
-    /// <summary>The same into <paramref name="verifyData"/> (Hash.length bytes).</summary>
     public void FinishedVerifyData(ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> transcriptHash, Span<byte> verifyData)
     {
         Span<byte> finishedKey = stackalloc byte[_hashLength];

@@ -69,13 +69,6 @@ internal sealed class Transcript : IDisposable
         return copy.GetHashAndReset();
     }
 
-    public byte[] CurrentHash()
-    {
-        var h = new byte[HashLength];
-        GetCurrentHash(h);
-        return h;
-    }
-
     public void Dispose()
     {
         _hash?.Dispose();

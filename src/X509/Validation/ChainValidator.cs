@@ -77,8 +77,8 @@ public sealed class ChainValidator
         ArgumentNullException.ThrowIfNull(options);
         if (Cache is not null && presented.Count > 0)
         {
-            var encoded = new ReadOnlyMemory<byte>[presented.Count];
-            for (int i = 0; i < encoded.Length; i++) encoded[i] = presented[i];
+            // The key only lives for the lookup: the array the caller built will do.
+            var encoded = presented as ReadOnlyMemory<byte>[] ?? [.. presented];
             if (Cache.TryGet(new ValidatedChainCache.Key(encoded, TrustStore, options), options.Time, out ValidatedChainCache.Entry hit))
                 return ValidationResult.Success(hit.Chain);
         }

@@ -3,6 +3,7 @@ using TlsEngine.Handshake.Tests.Rfc8448;
 using TlsEngine.KeySchedule;
 using TlsEngine.Messages;
 using TlsEngine.Record;
+using TlsEngine.Tests.Support;
 
 namespace TlsEngine.Tests.KeySchedule;
 

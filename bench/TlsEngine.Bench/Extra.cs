@@ -167,10 +167,12 @@ internal static class Extra
     {
         var pki = BenchPki.Shared;
         var results = new Dictionary<string, double>();
-        foreach (bool cache in new[] { false, true })
+        foreach (string mode in new[] { "cold", "cached", "resumed" })
         {
-            var client = EngineLink.ClientOptions(pki, cache);
-            var server = EngineLink.ServerOptions(pki, cache);
+            bool cache = mode != "cold";
+            bool resumed = mode == "resumed";
+            var client = EngineLink.ClientOptions(pki, cache, resumed ? new LatestTicketStore() : null);
+            var server = EngineLink.ServerOptions(pki, cache, resumed ? SessionTicketKeys.CreateRandom() : null);
             var link = new EngineLink();
             Warmup.Once($"split.ours.{cache}", () =>
             {
@@ -183,10 +185,10 @@ internal static class Extra
                 link.Handshake(client, server);
                 link.Dispose();
             }
-            string suffix = cache ? "_cached" : "";
+            string suffix = mode == "cold" ? "" : "_" + mode;
             results[$"ours_server_us{suffix}"] = Micros(link.ServerCpuNs, count);
             results[$"ours_client_us{suffix}"] = Micros(link.ClientCpuNs, count);
-            Console.WriteLine($"ours, {(cache ? "validated-chain cache on" : "no chain cache")}: per handshake step (CPU us, allocated KiB)");
+            Console.WriteLine($"ours, {mode switch { "cold" => "no chain cache", "cached" => "validated-chain cache on", _ => "resumed (PSK with X25519)" }}: per handshake step (CPU us, allocated KiB)");
             for (int i = 0; i < EngineLink.MaxSteps; i++)
             {
                 if (link.StepSide[i] is not { } side) continue;

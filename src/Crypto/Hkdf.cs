@@ -46,10 +46,7 @@ public static class Hkdf
     public static void HmacData(HashAlgorithmName hash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac) =>
         Hmac.Compute(hash, key, data, mac);
 
-    public static void HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)
-    {
-        if (hash == HashAlgorithmName.SHA384) SHA384.HashData(data, digest);
-        else if (hash == HashAlgorithmName.SHA512) SHA512.HashData(data, digest);
-        else SHA256.HashData(data, digest);
-    }
+    /// <summary>SHA-256/384/512 of <paramref name="data"/> (the hash of a suite or signature scheme) into <paramref name="digest"/>.</summary>
+    public static void HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest) =>
+        Sha2Context.HashData(hash, data, digest);
 }

@@ -23,8 +23,23 @@ public class HkdfTests
         Assert.Equal(okm, Convert.ToHexStringLower(o));
     }
 
-    [Fact]
-    public void AgreesWithTheBclForEveryHashKeyLengthAndOutputLength()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the hashing underneath on the BCL, as on a machine without libcrypto
+    public void AgreesWithTheBclForEveryHashKeyLengthAndOutputLength(bool bclHashes)
+    {
+        Sha2Context.t_useBclForTests = bclHashes;
+        try
+        {
+            AgreesWithTheBcl();
+        }
+        finally
+        {
+            Sha2Context.t_useBclForTests = false;
+        }
+    }
+
+    private static void AgreesWithTheBcl()
     {
         var random = new Random(5869);
         foreach (var hash in new[] { HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512 })

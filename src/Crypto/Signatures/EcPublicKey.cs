@@ -61,9 +61,8 @@ internal sealed class EcPublicKey : PublicKey
 
     private static int HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)
     {
-        if (hash == HashAlgorithmName.SHA256) return SHA256.HashData(data, digest);
-        if (hash == HashAlgorithmName.SHA384) return SHA384.HashData(data, digest);
-        if (hash == HashAlgorithmName.SHA512) return SHA512.HashData(data, digest);
+        if (hash == HashAlgorithmName.SHA256 || hash == HashAlgorithmName.SHA384 || hash == HashAlgorithmName.SHA512)
+            return Sha2Context.HashData(hash, data, digest);
         if (hash == HashAlgorithmName.SHA1) return SHA1.HashData(data, digest);
         return 0;
     }

@@ -59,16 +59,11 @@ internal sealed class ClientHandshake : HandshakeMachine
     {
         if (_hello!.Ticket is not { } ticket) return;
         int truncated = Writer.Length - PreSharedKeyExtension.BindersListLength(_hello.BinderLength);
-        byte[] hash;
+        Span<byte> hash = stackalloc byte[CipherSuites.HashLength(ticket.Suite)];
         if (Transcript.HasHash)
-        {
-            hash = Transcript.HashWith(Writer.WrittenSpan[..truncated]);
-        }
+            Transcript.HashWith(Writer.WrittenSpan[..truncated], hash);
         else
-        {
-            hash = new byte[CipherSuites.HashLength(ticket.Suite)];
             Crypto.Hkdf.HashData(CipherSuites.Hash(ticket.Suite), Writer.WrittenSpan[..truncated], hash);
-        }
         using var early = new TlsKeySchedule(ticket.Suite, ticket.Psk);
         var binderKey = early.BinderKey();
         Span<byte> binder = stackalloc byte[early.HashLength];

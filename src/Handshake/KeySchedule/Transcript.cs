@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TlsEngine.Crypto;
 using TlsEngine.Messages;
 
 namespace TlsEngine.KeySchedule;
@@ -9,32 +10,33 @@ namespace TlsEngine.KeySchedule;
 /// </summary>
 internal sealed class Transcript : IDisposable
 {
-    private IncrementalHash? _hash;
+    // A mutable struct, used in place: never copy it out of the field.
+    private Sha2Context _hash;
     private List<byte[]>? _pending = [];
 
     public HashAlgorithmName Hash { get; private set; }
     public int HashLength { get; private set; }
-    public bool HasHash => _hash is not null;
+    public bool HasHash => _pending is null;
 
     /// <summary>Adds a whole handshake message (header and body).</summary>
     public void Add(ReadOnlySpan<byte> message)
     {
-        if (_hash is not null) _hash.AppendData(message);
-        else _pending!.Add(message.ToArray());
+        if (_pending is null) _hash.Append(message);
+        else _pending.Add(message.ToArray());
     }
 
     /// <summary>Fixes the hash (on the negotiated suite) and hashes what was buffered.</summary>
     public void SetHash(HashAlgorithmName hash)
     {
-        if (_hash is not null)
+        if (_pending is null)
         {
             if (hash != Hash) throw new InvalidOperationException("transcript hash already fixed");
             return;
         }
         Hash = hash;
         HashLength = hash == HashAlgorithmName.SHA384 ? 48 : 32;
-        _hash = IncrementalHash.CreateHash(hash);
-        foreach (var m in _pending!) _hash.AppendData(m);
+        _hash.Start(hash);
+        foreach (var m in _pending) _hash.Append(m);
         _pending = null;
     }
 
@@ -46,33 +48,32 @@ internal sealed class Transcript : IDisposable
     {
         Span<byte> h = stackalloc byte[64];
         int len = GetCurrentHash(h);
-        _hash!.Dispose();
-        _hash = IncrementalHash.CreateHash(Hash);
+        _hash.Start(Hash);
         Span<byte> header = [(byte)HandshakeType.MessageHash, 0, 0, (byte)len];
-        _hash.AppendData(header);
-        _hash.AppendData(h[..len]);
+        _hash.Append(header);
+        _hash.Append(h[..len]);
     }
 
     /// <summary>Writes Transcript-Hash of the messages so far; returns its length.</summary>
     public int GetCurrentHash(Span<byte> destination)
     {
-        if (_hash is null) throw new InvalidOperationException("transcript hash not yet fixed");
-        return _hash.GetCurrentHash(destination);
+        if (_pending is not null) throw new InvalidOperationException("transcript hash not yet fixed");
+        return _hash.PeekHash(destination);
     }
 
-    /// <summary>Transcript-Hash of the messages so far followed by <paramref name="extra"/>, without adding it (PSK binders, RFC 8446 §4.2.11.2).</summary>
-    public byte[] HashWith(ReadOnlySpan<byte> extra)
+    /// <summary>
+    /// Writes Transcript-Hash of the messages so far followed by <paramref name="extra"/>, without adding it (PSK
+    /// binders, RFC 8446 §4.2.11.2); returns its length.
+    /// </summary>
+    public int HashWith(ReadOnlySpan<byte> extra, Span<byte> destination)
     {
-        if (_hash is null) throw new InvalidOperationException("transcript hash not yet fixed");
-        using var copy = _hash.Clone();
-        copy.AppendData(extra);
-        return copy.GetHashAndReset();
+        if (_pending is not null) throw new InvalidOperationException("transcript hash not yet fixed");
+        return _hash.PeekHash(destination, extra);
     }
 
     public void Dispose()
     {
-        _hash?.Dispose();
-        _hash = null;
+        _hash.Dispose();
         _pending = null;
     }
 }

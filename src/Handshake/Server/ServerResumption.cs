@@ -93,7 +93,8 @@ internal static class ServerResumption
     {
         using var early = new TlsKeySchedule(suite, psk);
         var binderKey = early.BinderKey();
-        var hash = transcript.HashWith(message.AsSpan(0, message.Length - offered.BindersLength));
+        Span<byte> hash = stackalloc byte[64];
+        hash = hash[..transcript.HashWith(message.AsSpan(0, message.Length - offered.BindersLength), hash)];
         Span<byte> expected = stackalloc byte[early.HashLength];
         early.FinishedVerifyData(binderKey, hash, expected);
         CryptographicOperations.ZeroMemory(binderKey);

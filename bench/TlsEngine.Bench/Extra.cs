@@ -25,7 +25,7 @@ internal static class Extra
             case ["split", var n]:
                 return Split(int.Parse(n));
             case ["allocs", var n, .. var rest]:
-                return Allocations(int.Parse(n), chainCache: rest is ["cached"]);
+                return Allocations(int.Parse(n), mode: rest is [var m] ? m : "cold");
             case ["interleaved", var n]:
                 return Interleaved(int.Parse(n));
             case ["loop", var what, var n]:
@@ -311,11 +311,12 @@ internal static class Extra
     }
 
     /// <summary>Allocation by type over N full handshake pairs (ours, with or without the chain cache), sampled.</summary>
-    private static int Allocations(int count, bool chainCache)
+    private static int Allocations(int count, string mode)
     {
         var pki = BenchPki.Shared;
-        var client = EngineLink.ClientOptions(pki, chainCache);
-        var server = EngineLink.ServerOptions(pki, chainCache);
+        bool resumed = mode == "resumed", chainCache = mode != "cold";
+        var client = EngineLink.ClientOptions(pki, chainCache, resumed ? new LatestTicketStore() : null);
+        var server = EngineLink.ServerOptions(pki, chainCache, resumed ? SessionTicketKeys.CreateRandom() : null);
         var link = new EngineLink();
         for (int i = 0; i < 50; i++)
         {
@@ -332,7 +333,7 @@ internal static class Extra
         }
         sampler.Stop();
         long total = GC.GetAllocatedBytesForCurrentThread() - before;
-        Console.WriteLine($"ours{(chainCache ? " (chain cache)" : "")}: {total / 1024.0 / count:0.0} KiB allocated per handshake pair; by type ({sampler.Samples} samples of ~100 KB):");
+        Console.WriteLine($"ours ({mode}): {total / 1024.0 / count:0.0} KiB allocated per handshake pair; by type ({sampler.Samples} samples of ~100 KB):");
         foreach (var (type, bytes) in sampler.Top(25))
             Console.WriteLine($"  {bytes * 100.0 / Math.Max(1, sampler.Top(1000).Sum(t => t.Bytes)),5:0.0} %  {bytes / 1024.0 / count,7:0.0} KiB  {type}");
         return 0;

@@ -5,7 +5,7 @@ using TlsEngine.Bench;
 // TlsEngine.Bench idle ours|sslstream|bouncycastle N          memory per idle connection
 // TlsEngine.Bench split N                                     server/client CPU split of a handshake, per step
 // TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
-// TlsEngine.Bench allocs N [cached]                           our handshake allocations by type (sampled)
+// TlsEngine.Bench allocs N [cached|resumed]                   our handshake allocations by type (sampled)
 // TlsEngine.Bench tcpbulk ours|sslstream|bouncycastle MB     bulk throughput over loopback TCP (wall clock)
 // TlsEngine.Bench tcpidle ours|sslstream N                   managed memory per idle TLS endpoint over loopback TCP
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results

@@ -21,10 +21,27 @@ public abstract class Aead : IDisposable
     /// <summary>Creates the AEAD a TLS 1.3 suite names, keyed with <paramref name="key"/>.</summary>
     public static Aead Create(CipherSuite suite, ReadOnlySpan<byte> key) => suite switch
     {
-        CipherSuite.TLS_AES_128_GCM_SHA256 or CipherSuite.TLS_AES_256_GCM_SHA384 => new AesGcmAead(key),
+        CipherSuite.TLS_AES_128_GCM_SHA256 or CipherSuite.TLS_AES_256_GCM_SHA384 => CreateAesGcm(key),
         CipherSuite.TLS_CHACHA20_POLY1305_SHA256 => new ChaCha20Poly1305Aead(key),
         _ => throw new ArgumentOutOfRangeException(nameof(suite)),
     };
+
+    /// <summary>AES-GCM with a 16- or 32-byte key, 12-byte nonces and 16-byte tags: libcrypto directly when present, else the BCL.</summary>
+    public static Aead CreateAesGcm(ReadOnlySpan<byte> key) =>
+        LibCryptoAesGcm.IsAvailable ? new LibCryptoAesGcmAead(key) : new AesGcmAead(key);
+}
+
+internal sealed class LibCryptoAesGcmAead(ReadOnlySpan<byte> key) : Aead
+{
+    private readonly LibCryptoAesGcm.Context _context = LibCryptoAesGcm.Create(key);
+
+    public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
+        LibCryptoAesGcm.Seal(_context, nonce, plaintext, ciphertext, tag, associatedData);
+
+    public override bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
+        LibCryptoAesGcm.Open(_context, nonce, ciphertext, tag, plaintext, associatedData);
+
+    public override void Dispose() => _context.Dispose();
 }
 
 internal sealed class AesGcmAead(ReadOnlySpan<byte> key) : Aead

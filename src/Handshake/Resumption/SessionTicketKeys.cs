@@ -54,8 +54,8 @@ public sealed class SessionTicketKeys : IDisposable
         key.Name.CopyTo(ticket, 0);
         var nonce = ticket.AsSpan(KeyNameLength, 12);
         RandomNumberGenerator.Fill(nonce);
-        using var gcm = new AesGcm(key.Key, 16);
-        gcm.Encrypt(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
+        using var gcm = Aead.CreateAesGcm(key.Key);
+        gcm.Seal(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
         return ticket;
     }
 
@@ -70,16 +70,8 @@ public sealed class SessionTicketKeys : IDisposable
             var key = KeyFor(period);
             if (!name.SequenceEqual(key.Name)) continue;
             var plaintext = new byte[ticket.Length - KeyNameLength - 12 - 16];
-            using var gcm = new AesGcm(key.Key, 16);
-            try
-            {
-                gcm.Decrypt(ticket.Slice(KeyNameLength, 12), ticket.Slice(KeyNameLength + 12, plaintext.Length), ticket[^16..], plaintext, name);
-                return plaintext;
-            }
-            catch (AuthenticationTagMismatchException)
-            {
-                return null;
-            }
+            using var gcm = Aead.CreateAesGcm(key.Key);
+            return gcm.Open(ticket.Slice(KeyNameLength, 12), ticket.Slice(KeyNameLength + 12, plaintext.Length), ticket[^16..], plaintext, name) ? plaintext : null;
         }
         return null;
     }

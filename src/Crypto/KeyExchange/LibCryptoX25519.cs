@@ -8,59 +8,129 @@ namespace TlsEngine.Crypto;
 /// times faster than the managed implementation. Probed once against the RFC 7748 §6.1 vector; when libcrypto is
 /// missing or misbehaves, <see cref="IsAvailable"/> is false and the BouncyCastle implementation is used.
 /// </summary>
-internal static partial class LibCryptoX25519
+/// <remarks>
+/// The public key is computed as X25519(k, 9) (RFC 7748 §6.1) by a derivation against the base point, which runs
+/// libcrypto's assembly Montgomery ladder; importing a bare private key would instead make libcrypto compute it with
+/// its slower portable Edwards code. So the private key is imported with a stand-in public half (the base point),
+/// which libcrypto stores but never reads for a derivation, and the one derivation context serves both the public
+/// key and the shared secret.
+/// </remarks>
+internal static unsafe partial class LibCryptoX25519
 {
     private const string Library = "libcrypto.so.3";
     private const int NidX25519 = 1034;
+    private const int SelectKeyPair = 0x87; // EVP_PKEY_KEYPAIR
+    private const uint ParamOctetString = 5; // OSSL_PARAM_OCTET_STRING
 
     private static readonly Lazy<bool> Available = new(Probe);
 
+    // The u-coordinate 9 (RFC 7748 §4.1) as a peer key, shared: an EVP_PKEY is immutable once made.
+    private static readonly Lazy<nint> BasePoint = new(() =>
+    {
+        Span<byte> nine = stackalloc byte[32];
+        nine[0] = 9;
+        return EVP_PKEY_new_raw_public_key(NidX25519, 0, ref MemoryMarshal.GetReference(nine), 32);
+    });
+
     public static bool IsAvailable => Available.Value;
 
+    /// <summary>OSSL_PARAM (openssl/core.h): key, data_type, data, data_size, return_size.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct OsslParam
+    {
+        public byte* Key;
+        public uint DataType;
+        public void* Data;
+        public nuint DataSize;
+        public nuint ReturnSize;
+    }
+
     /// <summary>
-    /// Imports a 32-byte private key (libcrypto derives its public key once, here) and writes the public key.
-    /// The returned handle serves <see cref="Agree"/> without recomputing it.
+    /// Imports a 32-byte private key and writes its public key; the returned handle (a derivation context holding the
+    /// key) serves <see cref="Agree"/>.
     /// </summary>
     public static PrivateKeyHandle Import(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
     {
-        var key = new PrivateKeyHandle(EVP_PKEY_new_raw_private_key(NidX25519, 0, ref MemoryMarshal.GetReference(privateKey), 32));
-        if (key.IsInvalid) throw new CryptographicException("libcrypto refused the X25519 private key");
-        nuint length = 32;
-        if (EVP_PKEY_get_raw_public_key(key.DangerousGetHandle(), ref MemoryMarshal.GetReference(publicKey), ref length) != 1 || length != 32)
+        if (privateKey.Length != 32 || publicKey.Length < 32) throw new ArgumentException("X25519 keys are 32 bytes");
+        nint basePoint = BasePoint.Value;
+        if (basePoint == 0) throw new CryptographicException("libcrypto refused the X25519 base point");
+        nint key = 0, importer = 0;
+        try
         {
-            key.Dispose();
-            throw new CryptographicException("libcrypto could not compute the X25519 public key");
+            ReadOnlySpan<byte> x25519 = "X25519\0"u8, priv = "priv\0"u8, pub = "pub\0"u8;
+            Span<byte> standIn = stackalloc byte[32];
+            standIn[0] = 9;
+            fixed (byte* name = x25519)
+            fixed (byte* privName = priv)
+            fixed (byte* pubName = pub)
+            fixed (byte* privData = privateKey)
+            fixed (byte* pubData = standIn)
+            {
+                var parameters = stackalloc OsslParam[3];
+                parameters[0] = new OsslParam { Key = privName, DataType = ParamOctetString, Data = privData, DataSize = 32 };
+                parameters[1] = new OsslParam { Key = pubName, DataType = ParamOctetString, Data = pubData, DataSize = 32 };
+                parameters[2] = default;
+                importer = EVP_PKEY_CTX_new_from_name(0, name, null);
+                if (importer == 0 || EVP_PKEY_fromdata_init(importer) != 1 || EVP_PKEY_fromdata(importer, &key, SelectKeyPair, parameters) != 1)
+                    throw new CryptographicException("libcrypto refused the X25519 private key");
+            }
+            // The context takes its own reference to the key.
+            var handle = new PrivateKeyHandle(EVP_PKEY_CTX_new(key, 0));
+            if (handle.IsInvalid || EVP_PKEY_derive_init(handle.DangerousGetHandle()) != 1 || !Derive(handle, basePoint, publicKey))
+            {
+                handle.Dispose();
+                throw new CryptographicException("libcrypto could not compute the X25519 public key");
+            }
+            return handle;
         }
-        return key;
+        finally
+        {
+            if (key != 0) EVP_PKEY_free(key);
+            if (importer != 0) EVP_PKEY_CTX_free(importer);
+        }
     }
 
     /// <summary>X25519(private, peer) into <paramref name="shared"/>; false when the result is all zeros or the point is refused.</summary>
     public static bool Agree(PrivateKeyHandle key, ReadOnlySpan<byte> peerPublic, Span<byte> shared)
     {
-        bool added = false;
-        nint peer = 0, ctx = 0;
+        if (peerPublic.Length != 32 || shared.Length < 32) return false;
+        nint peer = EVP_PKEY_new_raw_public_key(NidX25519, 0, ref MemoryMarshal.GetReference(peerPublic), 32);
+        if (peer == 0) return false;
         try
         {
-            key.DangerousAddRef(ref added);
-            peer = EVP_PKEY_new_raw_public_key(NidX25519, 0, ref MemoryMarshal.GetReference(peerPublic), 32);
-            ctx = EVP_PKEY_CTX_new(key.DangerousGetHandle(), 0);
-            if (peer == 0 || ctx == 0) return false;
-            nuint length = 32;
-            // OpenSSL 3 fails the derivation when the output is all zeros (a small-order point).
-            if (EVP_PKEY_derive_init(ctx) != 1 || EVP_PKEY_derive_set_peer(ctx, peer) != 1
-                || EVP_PKEY_derive(ctx, ref MemoryMarshal.GetReference(shared), ref length) != 1 || length != 32)
-                return false;
-            return shared.IndexOfAnyExcept((byte)0) >= 0;
+            return Derive(key, peer, shared);
         }
         finally
         {
-            if (ctx != 0) EVP_PKEY_CTX_free(ctx);
-            if (peer != 0) EVP_PKEY_free(peer);
+            // The context holds its own reference until the next peer or its end.
+            EVP_PKEY_free(peer);
+        }
+    }
+
+    private static bool Derive(PrivateKeyHandle key, nint peer, Span<byte> output)
+    {
+        bool added = false;
+        try
+        {
+            key.DangerousAddRef(ref added);
+            nint ctx = key.DangerousGetHandle();
+            nuint length = 32;
+            // OpenSSL 3 fails the derivation when the output is all zeros (a small-order point).
+            if (EVP_PKEY_derive_set_peer(ctx, peer) != 1
+                || EVP_PKEY_derive(ctx, ref MemoryMarshal.GetReference(output), ref length) != 1 || length != 32)
+            {
+                ERR_clear_error();
+                return false;
+            }
+            return output[..32].IndexOfAnyExcept((byte)0) >= 0;
+        }
+        finally
+        {
             if (added) key.DangerousRelease();
         }
     }
 
-    /// <summary>An EVP_PKEY holding an X25519 private key, freed (and so cleared by libcrypto) on dispose.</summary>
+    /// <summary>An EVP_PKEY_CTX set up for derivation with an X25519 private key; freeing it frees (and so clears) the key.</summary>
     internal sealed class PrivateKeyHandle : SafeHandle
     {
         public PrivateKeyHandle(nint handle) : base(0, ownsHandle: true) => SetHandle(handle);
@@ -69,7 +139,7 @@ internal static partial class LibCryptoX25519
 
         protected override bool ReleaseHandle()
         {
-            EVP_PKEY_free(handle);
+            EVP_PKEY_CTX_free(handle);
             return true;
         }
     }
@@ -88,7 +158,10 @@ internal static partial class LibCryptoX25519
             return Convert.ToHexStringLower(pub) == "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
                 && Agree(key, bob, shared)
                 && Convert.ToHexStringLower(shared) == "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"
-                && !Agree(key, new byte[32], shared);
+                && !Agree(key, new byte[32], shared)
+                // The context still derives after a refused peer.
+                && Agree(key, bob, shared)
+                && Convert.ToHexStringLower(shared) == "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or CryptographicException or BadImageFormatException)
         {
@@ -97,13 +170,16 @@ internal static partial class LibCryptoX25519
     }
 
     [LibraryImport(Library)]
-    private static partial nint EVP_PKEY_new_raw_private_key(int type, nint engine, ref byte key, nuint keyLength);
-
-    [LibraryImport(Library)]
     private static partial nint EVP_PKEY_new_raw_public_key(int type, nint engine, ref byte key, nuint keyLength);
 
     [LibraryImport(Library)]
-    private static partial int EVP_PKEY_get_raw_public_key(nint key, ref byte publicKey, ref nuint length);
+    private static partial nint EVP_PKEY_CTX_new_from_name(nint libraryContext, byte* name, byte* properties);
+
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_fromdata_init(nint ctx);
+
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_fromdata(nint ctx, nint* key, int selection, OsslParam* parameters);
 
     [LibraryImport(Library)]
     private static partial nint EVP_PKEY_CTX_new(nint key, nint engine);
@@ -122,4 +198,7 @@ internal static partial class LibCryptoX25519
 
     [LibraryImport(Library)]
     private static partial void EVP_PKEY_free(nint key);
+
+    [LibraryImport(Library)]
+    private static partial void ERR_clear_error();
 }

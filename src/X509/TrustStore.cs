@@ -18,6 +18,9 @@ public sealed class TrustStore
     // encoding (so that a byte-equal hit is the complete answer of the §7.1 comparison).
     private readonly Dictionary<string, Certificate[]> _byRawSubject;
 
+    // Hex of the subject's DER -> the anchors whose subject has exactly that encoding (for ContainsExactly).
+    private readonly Dictionary<string, Certificate[]> _byExactSubject;
+
     /// <summary>Creates a store holding <paramref name="anchors"/>; exact duplicates are kept once.</summary>
     public TrustStore(IEnumerable<Certificate> anchors)
     {
@@ -25,6 +28,7 @@ public sealed class TrustStore
         var unique = new List<Certificate>();
         var subjects = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
         var skis = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
+        var exactSubjects = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
         foreach (Certificate c in anchors)
         {
             ArgumentNullException.ThrowIfNull(c);
@@ -32,12 +36,14 @@ public sealed class TrustStore
                 continue;
             unique.Add(c);
             Add(subjects, c.Subject.NormalizedKey, c);
+            Add(exactSubjects, Convert.ToHexString(c.Subject.RawData.Span), c);
             if (c.SubjectKeyIdentifierBytes is { } ski)
                 Add(skis, Convert.ToHexString(ski), c);
         }
         _anchors = unique.ToArray();
         _bySubject = Freeze(subjects);
         _bySki = Freeze(skis);
+        _byExactSubject = Freeze(exactSubjects);
         _byRawSubject = new Dictionary<string, Certificate[]>(StringComparer.Ordinal);
         foreach (Certificate[] group in _bySubject.Values)
         {
@@ -65,7 +71,11 @@ public sealed class TrustStore
     /// <summary>True if <paramref name="certificate"/> is byte-for-byte one of the anchors.</summary>
     public bool ContainsExactly(Certificate certificate)
     {
-        foreach (Certificate c in FindBySubject(certificate.Subject))
+        // An identical certificate has an identical subject, so the raw-bytes index is enough: no name normalization
+        // for the common answer, "not an anchor".
+        if (!TryGetByHex(_byExactSubject, certificate.Subject.RawData.Span, out Certificate[]? candidates))
+            return false;
+        foreach (Certificate c in candidates)
         {
             if (c.RawData.Span.SequenceEqual(certificate.RawData.Span))
                 return true;

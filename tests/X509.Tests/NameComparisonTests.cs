@@ -94,6 +94,21 @@ public class NameComparisonTests
         Assert.Empty(new TrustStore([first.Parsed]).FindByKeyIdentifier([1, 2, 3]));
     }
 
+    [Fact]
+    public void ContainsExactlyFindsEachAnchorOfAGroupSharingANormalisedSubject()
+    {
+        TestCert first = TestPki.Root("CN=Shared Root");
+        TestCert second = TestPki.Root("CN=shared   root");
+        TestCert third = TestPki.Root("CN=Shared Root");
+        var store = new TrustStore([first.Parsed, second.Parsed]);
+        Assert.True(store.ContainsExactly(first.Parsed));
+        Assert.True(store.ContainsExactly(second.Parsed));
+        // Same subject bytes as an anchor, other certificate: not an anchor.
+        Assert.True(third.Parsed.Subject.ExactlyEquals(first.Parsed.Subject));
+        Assert.False(store.ContainsExactly(third.Parsed));
+        Assert.False(store.ContainsExactly(TestPki.Root("CN=Elsewhere").Parsed));
+    }
+
     [Theory]
     [InlineData("2.5.4.3")]
     [InlineData("1.2.840.10045.4.3.2")]

@@ -115,8 +115,10 @@ internal static unsafe partial class LibCryptoX25519
             key.DangerousAddRef(ref added);
             nint ctx = key.DangerousGetHandle();
             nuint length = 32;
-            // OpenSSL 3 fails the derivation when the output is all zeros (a small-order point).
-            if (EVP_PKEY_derive_set_peer(ctx, peer) != 1
+            // No peer "validation": for X25519 libcrypto would only check that a public key is present, at the price
+            // of a context set up per call. Any 32 bytes are a valid input (RFC 7748 §5); OpenSSL 3 fails the
+            // derivation when the output is all zeros (a small-order point, RFC 8446 §7.4.2), and so do we below.
+            if (EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) != 1
                 || EVP_PKEY_derive(ctx, ref MemoryMarshal.GetReference(output), ref length) != 1 || length != 32)
             {
                 ERR_clear_error();
@@ -188,7 +190,7 @@ internal static unsafe partial class LibCryptoX25519
     private static partial int EVP_PKEY_derive_init(nint ctx);
 
     [LibraryImport(Library)]
-    private static partial int EVP_PKEY_derive_set_peer(nint ctx, nint peer);
+    private static partial int EVP_PKEY_derive_set_peer_ex(nint ctx, nint peer, int validatePeer);
 
     [LibraryImport(Library)]
     private static partial int EVP_PKEY_derive(nint ctx, ref byte key, ref nuint length);

@@ -81,14 +81,18 @@ public abstract class TlsOptions
         if (CipherSuites.Count == 0) throw new ArgumentException("no cipher suites configured");
         if (Groups.Count == 0) throw new ArgumentException("no key-exchange groups configured");
         if (SignatureSchemes.Count == 0) throw new ArgumentException("no signature schemes configured");
-        foreach (var s in CipherSuites)
-            if (!Crypto.CipherSuites.IsSupported(s)) throw new ArgumentException($"cipher suite {s} is not supported");
-        foreach (var g in Groups)
-            if (!NamedGroups.IsSupported(g)) throw new ArgumentException($"group {NamedGroups.Name(g)} is not supported");
-        foreach (var s in SignatureSchemes)
-            if (!Crypto.SignatureSchemes.IsSupported(s)) throw new ArgumentException($"signature scheme {Crypto.SignatureSchemes.Name(s)} is not supported");
-        foreach (var p in ApplicationProtocols)
-            if (p.Length is 0 or > 255 || p.Any(c => c > 0x7F)) throw new ArgumentException($"ALPN protocol '{p}' must be 1..255 ASCII characters");
+        // Runs for every connection: indexed loops, since foreach over an IList allocates an enumerator.
+        for (int i = 0; i < CipherSuites.Count; i++)
+            if (!Crypto.CipherSuites.IsSupported(CipherSuites[i])) throw new ArgumentException($"cipher suite {CipherSuites[i]} is not supported");
+        for (int i = 0; i < Groups.Count; i++)
+            if (!NamedGroups.IsSupported(Groups[i])) throw new ArgumentException($"group {NamedGroups.Name(Groups[i])} is not supported");
+        for (int i = 0; i < SignatureSchemes.Count; i++)
+            if (!Crypto.SignatureSchemes.IsSupported(SignatureSchemes[i])) throw new ArgumentException($"signature scheme {Crypto.SignatureSchemes.Name(SignatureSchemes[i])} is not supported");
+        for (int i = 0; i < ApplicationProtocols.Count; i++)
+        {
+            string p = ApplicationProtocols[i];
+            if (p.Length is 0 or > 255 || !System.Text.Ascii.IsValid(p)) throw new ArgumentException($"ALPN protocol '{p}' must be 1..255 ASCII characters");
+        }
         if (RecordSizeLimit is < 64 or > Record.RecordHeader.MaxInnerPlaintextLength)
             throw new ArgumentException("RecordSizeLimit must be within 64..16385 (RFC 8449 §4)");
     }

@@ -138,16 +138,18 @@ internal sealed class ClientHelloNegotiation
     /// </summary>
     private static (NamedGroup, byte[]?) ChooseGroup(TlsServerOptions options, List<NamedGroup> clientGroups, List<KeyShareEntry> shares)
     {
-        foreach (var g in options.Groups)
+        // Indexed: foreach over the IList would allocate an enumerator per handshake.
+        var ours = options.Groups;
+        for (int i = 0; i < ours.Count; i++)
         {
             foreach (var s in shares)
             {
-                if (s.Group == g) return (g, s.KeyExchange);
+                if (s.Group == ours[i]) return (ours[i], s.KeyExchange);
             }
         }
-        foreach (var g in options.Groups)
+        for (int i = 0; i < ours.Count; i++)
         {
-            if (clientGroups.Contains(g)) return (g, null);
+            if (clientGroups.Contains(ours[i])) return (ours[i], null);
         }
         throw TlsAlert.HandshakeFailure($"no key-exchange group in common with the client (it offers {string.Join(", ", clientGroups.Select(NamedGroups.Name))})");
     }

@@ -113,11 +113,13 @@ internal static class ServerResumption
         // The anchor is not stored: the chain is validated again, against the anchors of the day, on resumption.
         var chain = client?.Chain.Take(client.Chain.Count - 1).Select(c => c.RawData.ToArray()).ToList() ?? [];
         using var writer = new TlsWriter();
+        Span<byte> random = stackalloc byte[4];
         for (int i = 0; i < options.TicketsPerHandshake; i++)
         {
             byte[] nonce = [(byte)i];
             var psk = keys.TicketPsk(resumptionMaster, nonce);
-            uint ageAdd = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
+            RandomNumberGenerator.Fill(random);
+            uint ageAdd = BitConverter.ToUInt32(random);
             var state = new ServerTicket
             {
                 Suite = suite,

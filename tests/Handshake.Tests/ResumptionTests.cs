@@ -181,7 +181,7 @@ public class ResumptionTests
             Random = sh.Random,
             LegacySessionIdEcho = sh.LegacySessionIdEcho,
             CipherSuite = sh.CipherSuite,
-            Extensions = new ExtensionList(sh.Extensions.Items.Select(x => x.Type == ExtensionType.PreSharedKey ? x with { Data = [0, 1] } : x).ToList()),
+            Extensions = new ExtensionList(sh.Extensions.Items.Select(x => x.Type == ExtensionType.PreSharedKey ? x with { Data = new byte[] { 0, 1 } } : x).ToList()),
         };
         var writer = new Codec.TlsWriter();
         changed.Write(writer);
@@ -214,7 +214,7 @@ public class ResumptionTests
         // Our parser finds the same split: the record payload is the prefix followed by the binders list.
         var payload = resumed.Value(TraceRole.Client, "send handshake record", "payload");
         var ch = ClientHello.Parse(payload.AsSpan(4));
-        var offered = PreSharedKeyExtension.ParseClientHello(ch.Extensions.Find(ExtensionType.PreSharedKey)!);
+        var offered = PreSharedKeyExtension.ParseClientHello(ch.Extensions.Find(ExtensionType.PreSharedKey)!.Value);
         Assert.Equal(prefix.Length, payload.Length - offered.BindersLength);
         Assert.Equal(binder, offered.Binders[0]);
     }

@@ -14,7 +14,7 @@ internal static class ExtensionDecoders
         foreach (var e in list.Items) Decode(e.Type, e.Data, @in);
     }
 
-    public static void Decode(ExtensionType type, byte[] data, ExtensionContext @in)
+    public static void Decode(ExtensionType type, ReadOnlyMemory<byte> data, ExtensionContext @in)
     {
         bool ch = @in == ExtensionContext.ClientHello;
         switch (type)

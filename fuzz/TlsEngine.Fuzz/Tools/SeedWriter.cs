@@ -78,6 +78,6 @@ internal static class SeedWriter
         }
         var r = new TlsReader(body.AsSpan(offset), "seed");
         foreach (var e in ExtensionList.Parse(ref r, context, 0, 1000).Items)
-            Save(corpus, "extensions", [(byte)System.Numerics.BitOperations.Log2((uint)context), (byte)((ushort)e.Type >> 8), (byte)e.Type, .. e.Data]);
+            Save(corpus, "extensions", [(byte)System.Numerics.BitOperations.Log2((uint)context), (byte)((ushort)e.Type >> 8), (byte)e.Type, .. e.Data.Span]);
     }
 }

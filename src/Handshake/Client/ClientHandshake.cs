@@ -80,7 +80,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 HandleServerHello(message, body);
                 break;
             case (State.WaitEncryptedExtensions, HandshakeType.EncryptedExtensions):
-                HandleEncryptedExtensions(body);
+                HandleEncryptedExtensions(message, body);
                 Transcript.Add(message);
                 if (Resumed)
                 {
@@ -94,7 +94,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 }
                 break;
             case (State.WaitCertificateOrRequest, HandshakeType.CertificateRequest):
-                HandleCertificateRequest(body);
+                HandleCertificateRequest(message, body);
                 Transcript.Add(message);
                 _state = State.WaitCertificate;
                 break;
@@ -128,7 +128,7 @@ internal sealed class ClientHandshake : HandshakeMachine
 
     private void HandleServerHello(byte[] message, ReadOnlySpan<byte> body)
     {
-        var sh = ServerHello.Parse(body);
+        var sh = ServerHello.Parse(body, message);
         CheckServerHelloCommon(sh);
         if (sh.IsHelloRetryRequest)
         {
@@ -232,9 +232,9 @@ internal sealed class ClientHandshake : HandshakeMachine
         _state = State.WaitServerHello;
     }
 
-    private void HandleEncryptedExtensions(ReadOnlySpan<byte> body)
+    private void HandleEncryptedExtensions(byte[] message, ReadOnlySpan<byte> body)
     {
-        var ee = EncryptedExtensions.Parse(body);
+        var ee = EncryptedExtensions.Parse(body, message);
         ee.Extensions.RequireOffered(_hello!.Extensions, "EncryptedExtensions");
         if (ee.Extensions.Find(ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {
@@ -255,9 +255,9 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.DecodeError("EncryptedExtensions.server_name must be empty (RFC 6066 §3)");
     }
 
-    private void HandleCertificateRequest(ReadOnlySpan<byte> body)
+    private void HandleCertificateRequest(byte[] message, ReadOnlySpan<byte> body)
     {
-        var cr = CertificateRequest.Parse(body);
+        var cr = CertificateRequest.Parse(body, message);
         // RFC 8446 §4.3.2: the context is empty unless the request is post-handshake.
         if (cr.Context.Length != 0)
             throw TlsAlert.IllegalParameter("CertificateRequest.certificate_request_context must be empty during the handshake (RFC 8446 §4.3.2)");
@@ -303,7 +303,7 @@ internal sealed class ClientHandshake : HandshakeMachine
     /// </summary>
     private void SendClientCertificate(CertificateRequest cr)
     {
-        var offered = U16ListExtension.Parse<SignatureScheme>(cr.Extensions.Find(ExtensionType.SignatureAlgorithms)!, "CertificateRequest.signature_algorithms");
+        var offered = U16ListExtension.Parse<SignatureScheme>(cr.Extensions.Find(ExtensionType.SignatureAlgorithms)!.Value, "CertificateRequest.signature_algorithms");
         var certificate = Options.Certificate;
         SignatureScheme? scheme = certificate is null ? null : CertificateAuthentication.ChooseScheme(certificate, offered, Options.SignatureSchemes);
         if (scheme is null) certificate = null;

@@ -67,7 +67,7 @@ internal sealed class ClientHelloBuilder
             ext.Add(new(ExtensionType.StatusRequest, StatusRequestExtension.EncodeClientHello()));
         ext.Add(new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeClientHello()));
         // Only (EC)DHE-authenticated PSKs would be accepted (psk_dhe_ke); offering the mode lets servers send tickets.
-        ext.Add(new(ExtensionType.PskKeyExchangeModes, [1, PskKeyExchangeModesExtension.PskDheKe]));
+        ext.Add(new(ExtensionType.PskKeyExchangeModes, new byte[] { 1, PskKeyExchangeModesExtension.PskDheKe }));
         if (cookie is not null)
             ext.Add(new(ExtensionType.Cookie, CookieExtension.Encode(cookie)));
         ext.Add(new(ExtensionType.KeyShare, KeyShareExtension.EncodeClientHello(_shares)));

@@ -8,9 +8,9 @@ namespace TlsEngine.Extensions;
 internal static class AlpnExtension
 {
     /// <summary>ProtocolName protocol_name_list&lt;2..2^16-1&gt;, each ProtocolName&lt;1..2^8-1&gt;.</summary>
-    public static List<byte[]> Parse(byte[] data, string context)
+    public static List<byte[]> Parse(ReadOnlyMemory<byte> data, string context)
     {
-        var r = new TlsReader(data, context);
+        var r = new TlsReader(data.Span, context);
         var list = r.ReadList16("protocol_name_list", 2);
         r.ExpectEnd();
         var names = new List<byte[]>();
@@ -19,7 +19,7 @@ internal static class AlpnExtension
     }
 
     /// <summary>The server's answer must name exactly one protocol (RFC 7301 §3.1).</summary>
-    public static string ParseServer(byte[] data)
+    public static string ParseServer(ReadOnlyMemory<byte> data)
     {
         var names = Parse(data, "EncryptedExtensions.application_layer_protocol_negotiation");
         if (names.Count != 1)

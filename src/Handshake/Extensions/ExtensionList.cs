@@ -3,8 +3,11 @@ using TlsEngine.Record;
 
 namespace TlsEngine.Extensions;
 
-/// <summary>One extension as received: its type and its extension_data (RFC 8446 §4.2).</summary>
-internal readonly record struct Extension(ExtensionType Type, byte[] Data);
+/// <summary>
+/// One extension: its type and its extension_data (RFC 8446 §4.2). A received extension's data is a slice of the
+/// handshake message it came in (which the handshake owns and never reuses), not a copy.
+/// </summary>
+internal readonly record struct Extension(ExtensionType Type, ReadOnlyMemory<byte> Data);
 
 /// <summary>
 /// An extension block (RFC 8446 §4.2): parsed with the rules that apply to every message — no duplicate types,
@@ -23,7 +26,8 @@ internal sealed class ExtensionList
 
     public bool Contains(ExtensionType type) => Find(type) is not null;
 
-    public byte[]? Find(ExtensionType type)
+    /// <summary>The extension_data of <paramref name="type"/>, or null when the block does not carry it.</summary>
+    public ReadOnlyMemory<byte>? Find(ExtensionType type)
     {
         foreach (var e in _items)
         {
@@ -32,15 +36,19 @@ internal sealed class ExtensionList
         return null;
     }
 
-    /// <summary>Parses <c>Extension extensions&lt;min..2^16-1&gt;</c> for the message <paramref name="context"/>.</summary>
-    public static ExtensionList Parse(ref TlsReader reader, ExtensionContext context, int min = 0, int maxCount = DefaultMaxCount)
+    /// <summary>
+    /// Parses <c>Extension extensions&lt;min..2^16-1&gt;</c> for the message <paramref name="context"/>. When the
+    /// reader reads from <paramref name="owner"/> (the whole handshake message), each extension's data is a slice of it;
+    /// otherwise a copy.
+    /// </summary>
+    public static ExtensionList Parse(ref TlsReader reader, ExtensionContext context, int min = 0, int maxCount = DefaultMaxCount, ReadOnlyMemory<byte> owner = default)
     {
         var list = reader.ReadList16("extensions", min);
         var items = new List<Extension>(Math.Min(CountEntries(list), maxCount + 1));
         while (!list.IsEmpty)
         {
             var type = (ExtensionType)list.ReadU16("extension_type");
-            var data = list.ReadVector16("extension_data").ToArray();
+            var data = MemorySlice.Within(owner, list.ReadVector16("extension_data"));
             foreach (var e in items)
             {
                 if (e.Type == type)
@@ -91,7 +99,7 @@ internal sealed class ExtensionList
         for (int i = 0; i < extensions.Count; i++)
         {
             w.WriteU16((ushort)extensions[i].Type);
-            w.WriteVector16(extensions[i].Data);
+            w.WriteVector16(extensions[i].Data.Span);
         }
         w.EndVector16(at);
     }

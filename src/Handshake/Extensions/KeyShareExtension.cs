@@ -11,9 +11,9 @@ internal readonly record struct KeyShareEntry(NamedGroup Group, byte[] KeyExchan
 internal static class KeyShareExtension
 {
     /// <summary>KeyShareClientHello: client_shares&lt;0..2^16-1&gt;; a group may appear only once (illegal_parameter).</summary>
-    public static List<KeyShareEntry> ParseClientHello(byte[] data)
+    public static List<KeyShareEntry> ParseClientHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ClientHello.key_share");
+        var r = new TlsReader(data.Span, "ClientHello.key_share");
         var list = r.ReadList16("client_shares");
         r.ExpectEnd();
         var shares = new List<KeyShareEntry>();
@@ -45,9 +45,9 @@ internal static class KeyShareExtension
     }
 
     /// <summary>KeyShareServerHello: one KeyShareEntry.</summary>
-    public static KeyShareEntry ParseServerHello(byte[] data)
+    public static KeyShareEntry ParseServerHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ServerHello.key_share");
+        var r = new TlsReader(data.Span, "ServerHello.key_share");
         var group = (NamedGroup)r.ReadU16("group");
         var key = r.ReadVector16("key_exchange", 1).ToArray();
         r.ExpectEnd();
@@ -63,9 +63,9 @@ internal static class KeyShareExtension
     }
 
     /// <summary>KeyShareHelloRetryRequest: selected_group.</summary>
-    public static NamedGroup ParseHelloRetryRequest(byte[] data)
+    public static NamedGroup ParseHelloRetryRequest(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "HelloRetryRequest.key_share");
+        var r = new TlsReader(data.Span, "HelloRetryRequest.key_share");
         var group = (NamedGroup)r.ReadU16("selected_group");
         r.ExpectEnd();
         return group;

@@ -4,7 +4,7 @@ using TlsEngine.Record;
 namespace TlsEngine.Extensions;
 
 /// <summary>A PskIdentity: identity&lt;1..2^16-1&gt; and obfuscated_ticket_age (RFC 8446 §4.2.11).</summary>
-internal readonly record struct PskIdentity(byte[] Identity, uint ObfuscatedTicketAge);
+internal readonly record struct PskIdentity(ReadOnlyMemory<byte> Identity, uint ObfuscatedTicketAge);
 
 /// <summary>OfferedPsks in a ClientHello, with the length of the binders list that Truncate() removes (RFC 8446 §4.2.11.2).</summary>
 internal sealed record OfferedPsks(List<PskIdentity> Identities, List<byte[]> Binders, int BindersLength);
@@ -12,14 +12,15 @@ internal sealed record OfferedPsks(List<PskIdentity> Identities, List<byte[]> Bi
 /// <summary>pre_shared_key (RFC 8446 §4.2.11).</summary>
 internal static class PreSharedKeyExtension
 {
-    public static OfferedPsks ParseClientHello(byte[] data)
+    public static OfferedPsks ParseClientHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ClientHello.pre_shared_key");
+        var r = new TlsReader(data.Span, "ClientHello.pre_shared_key");
         var ids = r.ReadList16("identities", 7);
         var identities = new List<PskIdentity>();
         while (!ids.IsEmpty)
         {
-            var identity = ids.ReadVector16("identity", 1).ToArray();
+            // A slice of the extension data (itself a slice of the ClientHello): tickets are the biggest field here.
+            var identity = MemorySlice.Within(data, ids.ReadVector16("identity", 1));
             identities.Add(new PskIdentity(identity, ids.ReadU32("obfuscated_ticket_age")));
         }
         int bindersLength = r.Remaining;
@@ -49,9 +50,9 @@ internal static class PreSharedKeyExtension
     /// <summary>Bytes the binders list takes at the end of a ClientHello with one binder (its 2-byte length included).</summary>
     public static int BindersListLength(int binderLength) => 2 + 1 + binderLength;
 
-    public static ushort ParseServerHello(byte[] data)
+    public static ushort ParseServerHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ServerHello.pre_shared_key");
+        var r = new TlsReader(data.Span, "ServerHello.pre_shared_key");
         ushort selected = r.ReadU16("selected_identity");
         r.ExpectEnd();
         return selected;

@@ -8,9 +8,9 @@ namespace TlsEngine.Extensions;
 internal static class ServerNameExtension
 {
     /// <summary>Returns the host_name, or null when the list has none. A malformed name is a decode_error.</summary>
-    public static string? ParseClientHello(byte[] data)
+    public static string? ParseClientHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ClientHello.server_name");
+        var r = new TlsReader(data.Span, "ClientHello.server_name");
         var list = r.ReadList16("server_name_list", 1);
         r.ExpectEnd();
         string? host = null;

@@ -6,9 +6,9 @@ namespace TlsEngine.Extensions;
 /// <summary>cookie (RFC 8446 §4.2.2): opaque cookie&lt;1..2^16-1&gt;.</summary>
 internal static class CookieExtension
 {
-    public static byte[] Parse(byte[] data, string context)
+    public static byte[] Parse(ReadOnlyMemory<byte> data, string context)
     {
-        var r = new TlsReader(data, context);
+        var r = new TlsReader(data.Span, context);
         var c = r.ReadVector16("cookie", 1).ToArray();
         r.ExpectEnd();
         return c;
@@ -25,9 +25,9 @@ internal static class CookieExtension
 /// <summary>record_size_limit (RFC 8449 §4): uint16 RecordSizeLimit, at least 64.</summary>
 internal static class RecordSizeLimitExtension
 {
-    public static int Parse(byte[] data, string context)
+    public static int Parse(ReadOnlyMemory<byte> data, string context)
     {
-        var r = new TlsReader(data, context);
+        var r = new TlsReader(data.Span, context);
         int v = r.ReadU16("RecordSizeLimit");
         r.ExpectEnd();
         if (v < 64)
@@ -44,9 +44,9 @@ internal static class PskKeyExchangeModesExtension
     public const byte PskKe = 0;
     public const byte PskDheKe = 1;
 
-    public static byte[] Parse(byte[] data)
+    public static byte[] Parse(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ClientHello.psk_key_exchange_modes");
+        var r = new TlsReader(data.Span, "ClientHello.psk_key_exchange_modes");
         var modes = r.ReadVector8("ke_modes", 1).ToArray();
         r.ExpectEnd();
         return modes;
@@ -56,9 +56,9 @@ internal static class PskKeyExchangeModesExtension
 /// <summary>certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities&lt;3..2^16-1&gt;, each &lt;1..2^16-1&gt;.</summary>
 internal static class CertificateAuthoritiesExtension
 {
-    public static List<byte[]> Parse(byte[] data, string context)
+    public static List<byte[]> Parse(ReadOnlyMemory<byte> data, string context)
     {
-        var r = new TlsReader(data, context);
+        var r = new TlsReader(data.Span, context);
         var list = r.ReadList16("authorities", 3);
         r.ExpectEnd();
         var names = new List<byte[]>();

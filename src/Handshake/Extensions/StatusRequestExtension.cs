@@ -16,9 +16,9 @@ internal static class StatusRequestExtension
     public static byte[] EncodeClientHello() => [Ocsp, 0, 0, 0, 0];
 
     /// <summary>True if the ClientHello asks for an OCSP staple (other status types are ignored).</summary>
-    public static bool ParseClientHello(byte[] data)
+    public static bool ParseClientHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ClientHello.status_request");
+        var r = new TlsReader(data.Span, "ClientHello.status_request");
         byte type = r.ReadU8("status_type");
         if (type != Ocsp) return false;
         r.ReadVector16("responder_id_list");
@@ -36,9 +36,9 @@ internal static class StatusRequestExtension
         return w.ToArray();
     }
 
-    public static byte[] ParseCertificateStatus(byte[] data)
+    public static byte[] ParseCertificateStatus(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "CertificateEntry.status_request");
+        var r = new TlsReader(data.Span, "CertificateEntry.status_request");
         byte type = r.ReadU8("status_type");
         if (type != Ocsp)
             throw TlsAlert.IllegalParameter($"CertificateStatus.status_type {type} is not ocsp(1) (RFC 6066 §8)");

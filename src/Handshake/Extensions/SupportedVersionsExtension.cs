@@ -9,9 +9,9 @@ internal static class SupportedVersionsExtension
     public const ushort Tls12 = 0x0303;
 
     /// <summary>ClientHello form: ProtocolVersion versions&lt;2..254&gt;.</summary>
-    public static List<ushort> ParseClientHello(byte[] data)
+    public static List<ushort> ParseClientHello(ReadOnlyMemory<byte> data)
     {
-        var r = new TlsReader(data, "ClientHello.supported_versions");
+        var r = new TlsReader(data.Span, "ClientHello.supported_versions");
         var list = r.ReadList8("versions", 2, 254);
         r.ExpectEnd();
         var versions = new List<ushort>();
@@ -22,9 +22,9 @@ internal static class SupportedVersionsExtension
     public static byte[] EncodeClientHello() => [2, 0x03, 0x04];
 
     /// <summary>ServerHello / HelloRetryRequest form: selected_version.</summary>
-    public static ushort ParseServerHello(byte[] data, string message)
+    public static ushort ParseServerHello(ReadOnlyMemory<byte> data, string message)
     {
-        var r = new TlsReader(data, $"{message}.supported_versions");
+        var r = new TlsReader(data.Span, $"{message}.supported_versions");
         ushort v = r.ReadU16("selected_version");
         r.ExpectEnd();
         return v;

@@ -10,9 +10,9 @@ namespace TlsEngine.Extensions;
 /// </summary>
 internal static class U16ListExtension
 {
-    public static List<T> Parse<T>(byte[] data, string context) where T : struct, Enum
+    public static List<T> Parse<T>(ReadOnlyMemory<byte> data, string context) where T : struct, Enum
     {
-        var r = new TlsReader(data, context);
+        var r = new TlsReader(data.Span, context);
         var list = r.ReadList16("list", 2, 0xFFFE);
         r.ExpectEnd();
         if (list.Remaining % 2 != 0)

@@ -28,7 +28,7 @@ internal sealed class CertificateMessage
                     $"Certificate holds more than {maxEntries} certificates (limit MaxCertificateChainLength)");
             var cert = list.ReadVector24("cert_data", 1);
             body.Span.Overlaps(cert, out int offset);
-            var ext = ExtensionList.Parse(ref list, ExtensionContext.Certificate);
+            var ext = ExtensionList.Parse(ref list, ExtensionContext.Certificate, owner: body);
             entries.Add(new CertificateEntry(body.Slice(offset, cert.Length), ext));
         }
         return new CertificateMessage { Context = context, Entries = entries };

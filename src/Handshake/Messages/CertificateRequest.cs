@@ -12,11 +12,12 @@ internal sealed class CertificateRequest
     public byte[] Context { get; init; } = [];
     public required ExtensionList Extensions { get; init; }
 
-    public static CertificateRequest Parse(ReadOnlySpan<byte> body)
+    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    public static CertificateRequest Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "CertificateRequest");
         var context = r.ReadVector8("certificate_request_context").ToArray();
-        var ext = ExtensionList.Parse(ref r, ExtensionContext.CertificateRequest, 2);
+        var ext = ExtensionList.Parse(ref r, ExtensionContext.CertificateRequest, 2, owner: owner);
         r.ExpectEnd();
         return new CertificateRequest { Context = context, Extensions = ext };
     }

@@ -16,7 +16,8 @@ internal sealed class ClientHello
     public required ExtensionList Extensions { get; init; }
 
     /// <summary>Parses a ClientHello body (after the 4-byte handshake header).</summary>
-    public static ClientHello Parse(ReadOnlySpan<byte> body)
+    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    public static ClientHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ClientHello");
         ushort version = r.ReadU16("legacy_version");
@@ -32,7 +33,7 @@ internal sealed class ClientHello
         // answers it with protocol_version since supported_versions is then missing.
         var extensions = r.IsEmpty
             ? new ExtensionList([])
-            : ExtensionList.Parse(ref r, ExtensionContext.ClientHello, 0, 128);
+            : ExtensionList.Parse(ref r, ExtensionContext.ClientHello, 0, 128, owner: owner);
         r.ExpectEnd();
         return new ClientHello
         {

@@ -8,10 +8,11 @@ internal sealed class EncryptedExtensions
 {
     public required ExtensionList Extensions { get; init; }
 
-    public static EncryptedExtensions Parse(ReadOnlySpan<byte> body)
+    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    public static EncryptedExtensions Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "EncryptedExtensions");
-        var ext = ExtensionList.Parse(ref r, ExtensionContext.EncryptedExtensions);
+        var ext = ExtensionList.Parse(ref r, ExtensionContext.EncryptedExtensions, owner: owner);
         r.ExpectEnd();
         return new EncryptedExtensions { Extensions = ext };
     }

@@ -24,7 +24,8 @@ internal sealed class ServerHello
     public bool IsHelloRetryRequest => Random.AsSpan().SequenceEqual(HelloRetryRequestRandom);
 
     /// <summary>Parses a ServerHello body; the Random decides which extension rules apply (SH or HRR).</summary>
-    public static ServerHello Parse(ReadOnlySpan<byte> body)
+    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    public static ServerHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ServerHello");
         ushort version = r.ReadU16("legacy_version");
@@ -34,7 +35,7 @@ internal sealed class ServerHello
         var echo = r.ReadVector8("legacy_session_id_echo", 0, 32).ToArray();
         var suite = (CipherSuite)r.ReadU16("cipher_suite");
         byte compression = r.ReadU8("legacy_compression_method");
-        var extensions = ExtensionList.Parse(ref r, hrr ? ExtensionContext.HelloRetryRequest : ExtensionContext.ServerHello, 6);
+        var extensions = ExtensionList.Parse(ref r, hrr ? ExtensionContext.HelloRetryRequest : ExtensionContext.ServerHello, 6, owner: owner);
         r.ExpectEnd();
         return new ServerHello
         {

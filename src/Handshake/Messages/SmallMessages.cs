@@ -56,14 +56,15 @@ internal sealed class NewSessionTicket
     public required byte[] Ticket { get; init; }
     public required ExtensionList Extensions { get; init; }
 
-    public static NewSessionTicket Parse(ReadOnlySpan<byte> body)
+    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    public static NewSessionTicket Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "NewSessionTicket");
         uint lifetime = r.ReadU32("ticket_lifetime");
         uint ageAdd = r.ReadU32("ticket_age_add");
         var nonce = r.ReadVector8("ticket_nonce").ToArray();
         var ticket = r.ReadVector16("ticket", 1).ToArray();
-        var ext = ExtensionList.Parse(ref r, ExtensionContext.NewSessionTicket, 0);
+        var ext = ExtensionList.Parse(ref r, ExtensionContext.NewSessionTicket, 0, owner: owner);
         r.ExpectEnd();
         // §4.6.1: "Servers MUST NOT use any value greater than 604800 seconds (7 days)."
         if (lifetime > 604800)

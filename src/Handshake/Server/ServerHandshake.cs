@@ -68,7 +68,7 @@ internal sealed class ServerHandshake : HandshakeMachine
 
     private void HandleClientHello(byte[] message, ReadOnlySpan<byte> body, bool retry)
     {
-        var hello = ClientHello.Parse(body);
+        var hello = ClientHello.Parse(body, message);
         if (hello.Extensions.Count > Options.Limits.MaxClientHelloExtensions)
             throw TlsAlert.DecodeError($"ClientHello has more than {Options.Limits.MaxClientHelloExtensions} extensions");
         var n = ClientHelloNegotiation.Negotiate(hello, _options, _first, _cookie);
@@ -211,7 +211,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     {
         var ext = new List<Extension>(3);
         if (n.ServerName is not null)
-            ext.Add(new(ExtensionType.ServerName, []));
+            ext.Add(new(ExtensionType.ServerName, ReadOnlyMemory<byte>.Empty));
         if (n.ApplicationProtocol is { } alpn)
             ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode([alpn])));
         if (n.ClientRecordSizeLimit is { } limit)
@@ -234,7 +234,7 @@ internal sealed class ServerHandshake : HandshakeMachine
         };
         // Ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
         if (Options.Revocation.Ocsp != OcspPolicy.Off)
-            ext.Add(new(ExtensionType.StatusRequest, []));
+            ext.Add(new(ExtensionType.StatusRequest, ReadOnlyMemory<byte>.Empty));
         if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors)
         {
             var names = anchors.Anchors.Select(a => a.Subject.RawData).ToList();

@@ -38,7 +38,7 @@ internal static class ServerResumption
         for (int i = 0; i < offered.Identities.Count; i++)
         {
             var identity = offered.Identities[i];
-            if (keys.Open(identity.Identity) is not { } plain) continue;
+            if (keys.Open(identity.Identity.Span) is not { } plain) continue;
             var ticket = ServerTicket.Decode(plain);
             CryptographicOperations.ZeroMemory(plain);
             if (ticket is null || CipherSuites.Hash(ticket.Suite) != CipherSuites.Hash(suite)) continue;

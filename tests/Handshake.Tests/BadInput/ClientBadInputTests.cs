@@ -53,7 +53,7 @@ public class ClientBadInputTests
 
     [Fact]
     public void ServerHelloSelectingTls12FailsWithIllegalParameter() =>
-        AssertServerHelloRejected(sh => With(sh, sh.Extensions.Items.Select(e => e.Type == ExtensionType.SupportedVersions ? e with { Data = [3, 3] } : e).ToList()), AlertDescription.IllegalParameter);
+        AssertServerHelloRejected(sh => With(sh, sh.Extensions.Items.Select(e => e.Type == ExtensionType.SupportedVersions ? e with { Data = new byte[] { 3, 3 } } : e).ToList()), AlertDescription.IllegalParameter);
 
     [Fact]
     public void ServerHelloWithSsl3LegacyVersionFailsWithProtocolVersion() =>
@@ -96,11 +96,11 @@ public class ClientBadInputTests
 
     [Fact]
     public void ServerHelloWithUnofferedExtensionFailsWithUnsupportedExtension() =>
-        AssertServerHelloRejected(sh => With(sh, [.. sh.Extensions.Items, new Extension(ExtensionType.PreSharedKey, [0, 0])]), AlertDescription.UnsupportedExtension);
+        AssertServerHelloRejected(sh => With(sh, [.. sh.Extensions.Items, new Extension(ExtensionType.PreSharedKey, new byte[] { 0, 0 })]), AlertDescription.UnsupportedExtension);
 
     [Fact]
     public void ServerHelloWithExtensionNotAllowedThereFailsWithIllegalParameter() =>
-        AssertServerHelloRejected(sh => With(sh, [.. sh.Extensions.Items, new Extension(ExtensionType.SignatureAlgorithms, [0, 2, 4, 3])]), AlertDescription.IllegalParameter);
+        AssertServerHelloRejected(sh => With(sh, [.. sh.Extensions.Items, new Extension(ExtensionType.SignatureAlgorithms, new byte[] { 0, 2, 4, 3 })]), AlertDescription.IllegalParameter);
 
     [Fact]
     public void TruncatedServerHelloFailsWithDecodeError()

@@ -101,7 +101,7 @@ public class ServerBadInputTests
 
     [Fact]
     public void ClientHelloWithExtensionNotAllowedInItFailsWithIllegalParameter() =>
-        AssertClientHelloRejected(ch => With(ch, [new Extension(ExtensionType.OidFilters, [0, 0]), .. ch.Extensions.Items]), AlertDescription.IllegalParameter);
+        AssertClientHelloRejected(ch => With(ch, [new Extension(ExtensionType.OidFilters, new byte[] { 0, 0 }), .. ch.Extensions.Items]), AlertDescription.IllegalParameter);
 
     [Fact]
     public void UnknownClientHelloExtensionsAreIgnored()
@@ -109,7 +109,7 @@ public class ServerBadInputTests
         // GREASE-style values (RFC 8701) must not disturb the handshake.
         var f = new Flights();
         var ch = ParseClientHello(f.ClientHello()[0]);
-        var reply = f.ToServer([Record(With(ch, [new Extension((ExtensionType)0x0A0A, []), .. ch.Extensions.Items, new Extension((ExtensionType)0xFAFA, [0])]))]);
+        var reply = f.ToServer([Record(With(ch, [new Extension((ExtensionType)0x0A0A, ReadOnlyMemory<byte>.Empty), .. ch.Extensions.Items, new Extension((ExtensionType)0xFAFA, new byte[] { 0 })]))]);
         Assert.Equal(ContentType.Handshake, reply[0].Type);
     }
 
@@ -150,7 +150,7 @@ public class ServerBadInputTests
 
     [Fact]
     public void PreSharedKeyNotLastFailsWithIllegalParameter() =>
-        AssertClientHelloRejected(ch => With(ch, [new Extension(ExtensionType.PreSharedKey, [0, 0, 0, 0]), .. ch.Extensions.Items]), AlertDescription.IllegalParameter);
+        AssertClientHelloRejected(ch => With(ch, [new Extension(ExtensionType.PreSharedKey, new byte[] { 0, 0, 0, 0 }), .. ch.Extensions.Items]), AlertDescription.IllegalParameter);
 
     [Fact]
     public void NoCommonSignatureSchemeFailsWithHandshakeFailure() =>
@@ -258,7 +258,7 @@ public class ServerBadInputTests
         var first = f.ClientHello();
         var hrr = f.ToServer(first).First(r => r.Type == ContentType.Handshake);
         var second = ParseClientHello(f.ToClient([hrr]).First(r => r.Type == ContentType.Handshake));
-        var firstShares = ParseClientHello(first[0]).Extensions.Find(ExtensionType.KeyShare)!;
+        var firstShares = ParseClientHello(first[0]).Extensions.Find(ExtensionType.KeyShare)!.Value.ToArray();
         var e = ServerRejects(f, [Record(With(second, Replacing(second, ExtensionType.KeyShare, firstShares)), 0x0303)]);
         Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
     }

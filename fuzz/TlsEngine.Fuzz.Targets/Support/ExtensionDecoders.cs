@@ -31,7 +31,7 @@ internal static class ExtensionDecoders
             case ExtensionType.PreSharedKey when ch: PreSharedKeyExtension.ParseClientHello(data); break;
             case ExtensionType.PreSharedKey: PreSharedKeyExtension.ParseServerHello(data); break;
             case ExtensionType.SupportedVersions when ch: SupportedVersionsExtension.ParseClientHello(data); break;
-            case ExtensionType.SupportedVersions: SupportedVersionsExtension.ParseServerHello(data, "ServerHello"); break;
+            case ExtensionType.SupportedVersions: SupportedVersionsExtension.ParseServerHello(data, @in == ExtensionContext.HelloRetryRequest); break;
             case ExtensionType.Cookie: CookieExtension.Parse(data, "cookie"); break;
             case ExtensionType.PskKeyExchangeModes: PskKeyExchangeModesExtension.Parse(data); break;
             case ExtensionType.CertificateAuthorities: CertificateAuthoritiesExtension.Parse(data, "certificate_authorities"); break;

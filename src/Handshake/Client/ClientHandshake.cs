@@ -186,7 +186,7 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.ProtocolVersion($"{name}.legacy_version 0x{sh.LegacyVersion:x4} is SSL 3.0 or older (RFC 8446 §D.5)");
         var versionBytes = sh.Extensions.Find(ExtensionType.SupportedVersions)
             ?? throw TlsAlert.ProtocolVersion($"{name} has no supported_versions: the server negotiated TLS 1.2 or older, which this engine does not speak");
-        ushort version = SupportedVersionsExtension.ParseServerHello(versionBytes, name);
+        ushort version = SupportedVersionsExtension.ParseServerHello(versionBytes, sh.IsHelloRetryRequest);
         if (version != SupportedVersionsExtension.Tls13)
             throw TlsAlert.IllegalParameter($"{name}.supported_versions selects 0x{version:x4}, which was not offered (RFC 8446 §4.2.1)");
         if (sh.LegacyVersion != 0x0303)

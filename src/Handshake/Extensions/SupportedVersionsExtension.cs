@@ -22,9 +22,9 @@ internal static class SupportedVersionsExtension
     public static byte[] EncodeClientHello() => [2, 0x03, 0x04];
 
     /// <summary>ServerHello / HelloRetryRequest form: selected_version.</summary>
-    public static ushort ParseServerHello(ReadOnlyMemory<byte> data, string message)
+    public static ushort ParseServerHello(ReadOnlyMemory<byte> data, bool helloRetryRequest)
     {
-        var r = new TlsReader(data.Span, $"{message}.supported_versions");
+        var r = new TlsReader(data.Span, helloRetryRequest ? "HelloRetryRequest.supported_versions" : "ServerHello.supported_versions");
         ushort v = r.ReadU16("selected_version");
         r.ExpectEnd();
         return v;

@@ -21,8 +21,11 @@ internal sealed class ServerTicket
     public required uint AgeAdd { get; init; }
     public string? ApplicationProtocol { get; init; }
 
-    /// <summary>The client's presented certificates (leaf first), empty when it sent none.</summary>
-    public required List<byte[]> ClientChain { get; init; }
+    /// <summary>
+    /// The client's presented certificates (leaf first), empty when it sent none. Encoding reads them where they are;
+    /// decoding copies them out of the ticket plaintext, which the caller clears.
+    /// </summary>
+    public required IReadOnlyList<ReadOnlyMemory<byte>> ClientChain { get; init; }
 
     public byte[] Encode()
     {
@@ -36,7 +39,7 @@ internal sealed class ServerTicket
         w.WriteVector8(Psk);
         w.WriteVector8(ApplicationProtocol is null ? [] : Encoding.ASCII.GetBytes(ApplicationProtocol));
         int list = w.BeginVector24();
-        foreach (var c in ClientChain) w.WriteVector24(c);
+        for (int i = 0; i < ClientChain.Count; i++) w.WriteVector24(ClientChain[i].Span);
         w.EndVector24(list);
         return w.ToArray();
     }
@@ -54,7 +57,7 @@ internal sealed class ServerTicket
             uint ageAdd = r.ReadU32("age_add");
             var psk = r.ReadVector8("psk", 32, 64).ToArray();
             var alpn = r.ReadVector8("alpn");
-            var chain = new List<byte[]>();
+            var chain = new List<ReadOnlyMemory<byte>>();
             var list = r.ReadList24("client_chain");
             while (!list.IsEmpty) chain.Add(list.ReadVector24("certificate", 1).ToArray());
             r.ExpectEnd();

@@ -111,7 +111,8 @@ internal static class ServerResumption
         var messages = new List<byte[]>();
         if (options.SessionTicketKeys is not { } sealer) return messages;
         // The anchor is not stored: the chain is validated again, against the anchors of the day, on resumption.
-        var chain = client?.Chain.Take(client.Chain.Count - 1).Select(c => c.RawData.ToArray()).ToList() ?? [];
+        var chain = new List<ReadOnlyMemory<byte>>(client is null ? 0 : Math.Max(0, client.Chain.Count - 1));
+        for (int i = 0; client is not null && i < client.Chain.Count - 1; i++) chain.Add(client.Chain[i].RawData);
         using var writer = new TlsWriter();
         Span<byte> random = stackalloc byte[4];
         for (int i = 0; i < options.TicketsPerHandshake; i++)

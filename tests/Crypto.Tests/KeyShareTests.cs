@@ -95,4 +95,23 @@ public class X25519BackendTests
         one[0] = 1;
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(one));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void AShareDerivesAgainAfterARefusedPeerAndForSeveralPeers(bool native)
+    {
+        // The libcrypto backend keeps one derivation context per share (used first for the public key against the
+        // base point); a refused peer must not spoil it, and each peer must give its own secret.
+        var key = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
+        using var share = new X25519KeyShare(key, useLibCrypto: native);
+        using var reference = new X25519KeyShare(key, useLibCrypto: false);
+        using var peer1 = new X25519KeyShare(Enumerable.Range(50, 32).Select(i => (byte)i).ToArray(), useLibCrypto: false);
+        using var peer2 = new X25519KeyShare(Enumerable.Range(90, 32).Select(i => (byte)i).ToArray(), useLibCrypto: false);
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(new byte[32]));
+        Assert.Equal(reference.DeriveSharedSecret(peer1.PublicKey), share.DeriveSharedSecret(peer1.PublicKey));
+        Assert.Equal(reference.DeriveSharedSecret(peer2.PublicKey), share.DeriveSharedSecret(peer2.PublicKey));
+        Assert.NotEqual(share.DeriveSharedSecret(peer1.PublicKey), share.DeriveSharedSecret(peer2.PublicKey));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(new byte[31]));
+    }
 }

@@ -45,8 +45,4 @@ public static class Hkdf
 
     public static void HmacData(HashAlgorithmName hash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac) =>
         Hmac.Compute(hash, key, data, mac);
-
-    /// <summary>SHA-256/384/512 of <paramref name="data"/> (the hash of a suite or signature scheme) into <paramref name="digest"/>.</summary>
-    public static void HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest) =>
-        Sha2Context.HashData(hash, data, digest);
 }

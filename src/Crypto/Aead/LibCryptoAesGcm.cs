@@ -51,32 +51,10 @@ internal static unsafe partial class LibCryptoAesGcm
     public static void Seal(Context context, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
     {
         CheckArguments(nonce, plaintext, ciphertext, tag);
-        bool added = false;
-        try
+        fixed (byte* t = tag)
         {
-            context.DangerousAddRef(ref added);
-            nint ctx = context.DangerousGetHandle();
-            fixed (byte* n = nonce)
-            fixed (byte* a = associatedData)
-            fixed (byte* p = plaintext)
-            fixed (byte* c = ciphertext)
-            fixed (byte* t = tag)
-            {
-                int length;
-                if (EVP_CipherInit_ex(ctx, 0, 0, null, n, 1) != 1
-                    || (associatedData.Length > 0 && EVP_CipherUpdate(ctx, null, &length, a, associatedData.Length) != 1)
-                    || (plaintext.Length > 0 && EVP_CipherUpdate(ctx, c, &length, p, plaintext.Length) != 1)
-                    || EVP_CipherFinal_ex(ctx, c + plaintext.Length, &length) != 1
-                    || EVP_CIPHER_CTX_ctrl(ctx, CtrlAeadGetTag, TagLength, t) != 1)
-                {
-                    ERR_clear_error();
-                    throw new CryptographicException("libcrypto AES-GCM encryption failed");
-                }
-            }
-        }
-        finally
-        {
-            if (added) context.DangerousRelease();
+            if (!Run(context, encrypt: true, nonce, plaintext, ciphertext, t, associatedData))
+                throw new CryptographicException("libcrypto AES-GCM encryption failed");
         }
     }
 
@@ -87,41 +65,47 @@ internal static unsafe partial class LibCryptoAesGcm
     public static bool Open(Context context, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         CheckArguments(nonce, ciphertext, plaintext, tag);
+        fixed (byte* t = tag)
+        {
+            // Decrypting, libcrypto only reads the tag.
+            if (Run(context, encrypt: false, nonce, ciphertext, plaintext, t, associatedData)) return true;
+        }
+        CryptographicOperations.ZeroMemory(plaintext[..ciphertext.Length]);
+        return false;
+    }
+
+    /// <summary>
+    /// One AEAD operation on the keyed context: set the nonce, feed the associated data, transform
+    /// <paramref name="input"/> into <paramref name="output"/>, then write the tag (encrypting) or check it in
+    /// constant time (decrypting: set before the final step, which fails on a mismatch). False on any failure.
+    /// </summary>
+    private static bool Run(Context context, bool encrypt, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> input, Span<byte> output, byte* tag, ReadOnlySpan<byte> associatedData)
+    {
         bool added = false;
-        bool ok;
         try
         {
             context.DangerousAddRef(ref added);
             nint ctx = context.DangerousGetHandle();
             fixed (byte* n = nonce)
             fixed (byte* a = associatedData)
-            fixed (byte* c = ciphertext)
-            fixed (byte* p = plaintext)
-            fixed (byte* t = tag)
+            fixed (byte* i = input)
+            fixed (byte* o = output)
             {
                 int length;
-                if (EVP_CipherInit_ex(ctx, 0, 0, null, n, 0) != 1
-                    || (associatedData.Length > 0 && EVP_CipherUpdate(ctx, null, &length, a, associatedData.Length) != 1)
-                    || (ciphertext.Length > 0 && EVP_CipherUpdate(ctx, p, &length, c, ciphertext.Length) != 1)
-                    || EVP_CIPHER_CTX_ctrl(ctx, CtrlAeadSetTag, TagLength, t) != 1)
-                {
-                    ERR_clear_error();
-                    throw new CryptographicException("libcrypto AES-GCM decryption failed");
-                }
-                // The tag is compared (in constant time) here; 0 means it does not match.
-                ok = EVP_CipherFinal_ex(ctx, p + ciphertext.Length, &length) == 1;
+                bool ok = EVP_CipherInit_ex(ctx, 0, 0, null, n, encrypt ? 1 : 0) == 1
+                    && (associatedData.Length == 0 || EVP_CipherUpdate(ctx, null, &length, a, associatedData.Length) == 1)
+                    && (input.Length == 0 || EVP_CipherUpdate(ctx, o, &length, i, input.Length) == 1)
+                    && (encrypt || EVP_CIPHER_CTX_ctrl(ctx, CtrlAeadSetTag, TagLength, tag) == 1)
+                    && EVP_CipherFinal_ex(ctx, o + input.Length, &length) == 1
+                    && (!encrypt || EVP_CIPHER_CTX_ctrl(ctx, CtrlAeadGetTag, TagLength, tag) == 1);
+                if (!ok) ERR_clear_error();
+                return ok;
             }
         }
         finally
         {
             if (added) context.DangerousRelease();
         }
-        if (!ok)
-        {
-            ERR_clear_error();
-            CryptographicOperations.ZeroMemory(plaintext[..ciphertext.Length]);
-        }
-        return ok;
     }
 
     private static void CheckArguments(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> input, ReadOnlySpan<byte> output, ReadOnlySpan<byte> tag)

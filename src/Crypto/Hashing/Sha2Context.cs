@@ -28,13 +28,6 @@ internal struct Sha2Context : IDisposable
     /// <summary>Digest length of the started hash.</summary>
     public readonly int Length => _kind switch { 1 => 32, 2 => 48, 3 => 64, _ => 0 };
 
-    public readonly HashAlgorithmName Algorithm => _kind switch
-    {
-        1 => HashAlgorithmName.SHA256,
-        2 => HashAlgorithmName.SHA384,
-        _ => HashAlgorithmName.SHA512,
-    };
-
     /// <summary>Starts (or restarts) the computation of <paramref name="hash"/>: SHA-256, SHA-384 or SHA-512.</summary>
     public unsafe void Start(HashAlgorithmName hash)
     {

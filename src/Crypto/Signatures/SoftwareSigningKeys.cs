@@ -34,9 +34,9 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
         if (_native is null)
             return _key.SignData(content, hash, DSASignatureFormat.Rfc3279DerSequence);
         Span<byte> digest = stackalloc byte[64];
-        Hkdf.HashData(hash, content, digest[..HashLength(hash)]);
+        digest = digest[..Sha2Context.HashData(hash, content, digest)];
         Span<byte> signature = stackalloc byte[LibCryptoEcdsa.MaxSignatureLength];
-        int n = LibCryptoEcdsa.Sign(_native, digest[..HashLength(hash)], signature);
+        int n = LibCryptoEcdsa.Sign(_native, digest, signature);
         return signature[..n].ToArray();
     }
 
@@ -45,9 +45,6 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
         _native?.Dispose();
         _key.Dispose();
     }
-
-    private static int HashLength(HashAlgorithmName hash) =>
-        hash == HashAlgorithmName.SHA384 ? 48 : hash == HashAlgorithmName.SHA512 ? 64 : 32;
 
     // The private scalar into libcrypto's EC_KEY when the key can be exported (keys loaded from files can); otherwise,
     // or without libcrypto, signing stays with the BCL.

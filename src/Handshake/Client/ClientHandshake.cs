@@ -63,7 +63,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         if (Transcript.HasHash)
             Transcript.HashWith(Writer.WrittenSpan[..truncated], hash);
         else
-            Crypto.Hkdf.HashData(CipherSuites.Hash(ticket.Suite), Writer.WrittenSpan[..truncated], hash);
+            Crypto.Sha2Context.HashData(CipherSuites.Hash(ticket.Suite), Writer.WrittenSpan[..truncated], hash);
         using var early = new TlsKeySchedule(ticket.Suite, ticket.Psk);
         var binderKey = early.BinderKey();
         Span<byte> binder = stackalloc byte[early.HashLength];

@@ -37,7 +37,7 @@ internal sealed class TlsKeySchedule : IDisposable
     private void Advance(ReadOnlySpan<byte> ikm)
     {
         Span<byte> emptyHash = stackalloc byte[_hashLength];
-        Hkdf.HashData(_hash, [], emptyHash);
+        Sha2Context.HashData(_hash, [], emptyHash);
         var derived = HkdfLabel.DeriveSecret(_hash, _secret, "derived"u8, emptyHash);
         Span<byte> zeros = stackalloc byte[_hashLength];
         zeros.Clear();
@@ -52,7 +52,7 @@ internal sealed class TlsKeySchedule : IDisposable
     public byte[] BinderKey()
     {
         Span<byte> emptyHash = stackalloc byte[_hashLength];
-        Hkdf.HashData(_hash, [], emptyHash);
+        Sha2Context.HashData(_hash, [], emptyHash);
         return HkdfLabel.DeriveSecret(_hash, _secret, "res binder"u8, emptyHash);
     }
 

@@ -34,8 +34,8 @@ internal sealed class Transcript : IDisposable
             return;
         }
         Hash = hash;
-        HashLength = hash == HashAlgorithmName.SHA384 ? 48 : 32;
         _hash.Start(hash);
+        HashLength = _hash.Length;
         foreach (var m in _pending) _hash.Append(m);
         _pending = null;
     }

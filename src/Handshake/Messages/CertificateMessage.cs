@@ -26,10 +26,9 @@ internal sealed class CertificateMessage
             if (entries.Count == maxEntries)
                 throw new Record.TlsAlertException(Record.AlertDescription.BadCertificate,
                     $"Certificate holds more than {maxEntries} certificates (limit MaxCertificateChainLength)");
-            var cert = list.ReadVector24("cert_data", 1);
-            body.Span.Overlaps(cert, out int offset);
+            var cert = MemorySlice.Within(body, list.ReadVector24("cert_data", 1));
             var ext = ExtensionList.Parse(ref list, ExtensionContext.Certificate, owner: body);
-            entries.Add(new CertificateEntry(body.Slice(offset, cert.Length), ext));
+            entries.Add(new CertificateEntry(cert, ext));
         }
         return new CertificateMessage { Context = context, Entries = entries };
     }

@@ -13,7 +13,7 @@ namespace TlsEngine.Crypto;
 /// </summary>
 internal static unsafe partial class LibCryptoAesGcm
 {
-    private const string Library = "libcrypto.so.3";
+    private const string Library = LibCrypto.Name;
     private const int CtrlAeadGetTag = 0x10; // EVP_CTRL_AEAD_GET_TAG
     private const int CtrlAeadSetTag = 0x11; // EVP_CTRL_AEAD_SET_TAG
     public const int NonceLength = 12;

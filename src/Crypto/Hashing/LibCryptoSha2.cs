@@ -14,7 +14,7 @@ namespace TlsEngine.Crypto;
 /// </summary>
 internal static unsafe partial class LibCryptoSha2
 {
-    private const string Library = "libcrypto.so.3";
+    private const string Library = LibCrypto.Name;
 
     /// <summary>Bytes reserved for a context: at least sizeof(SHA512_CTX), the larger of the two.</summary>
     public const int ContextSize = 224;

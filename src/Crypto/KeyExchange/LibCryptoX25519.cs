@@ -17,7 +17,7 @@ namespace TlsEngine.Crypto;
 /// </remarks>
 internal static unsafe partial class LibCryptoX25519
 {
-    private const string Library = "libcrypto.so.3";
+    private const string Library = LibCrypto.Name;
     private const int NidX25519 = 1034;
     private const int SelectKeyPair = 0x87; // EVP_PKEY_KEYPAIR
     private const uint ParamOctetString = 5; // OSSL_PARAM_OCTET_STRING

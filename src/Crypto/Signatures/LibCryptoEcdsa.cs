@@ -14,7 +14,7 @@ namespace TlsEngine.Crypto;
 /// </summary>
 internal static partial class LibCryptoEcdsa
 {
-    private const string Library = "libcrypto.so.3";
+    private const string Library = LibCrypto.Name;
     private static readonly Lazy<nint[]?> Groups = new(LoadGroups);
 
     public static bool IsAvailable => Groups.Value is not null;

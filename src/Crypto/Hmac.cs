@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace TlsEngine.Crypto;
@@ -21,6 +23,7 @@ internal static class Hmac
         Compute(hash, key, data, default, default, mac);
 
     /// <summary>HMAC over the concatenation <paramref name="a"/> || <paramref name="b"/> || <paramref name="c"/>, without copying them together.</summary>
+    [SkipLocalsInit] // every byte of the two buffers is written before it is read
     public static void Compute(HashAlgorithmName hash, ReadOnlySpan<byte> key, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<byte> mac)
     {
         int length = HashLength(hash);
@@ -30,27 +33,31 @@ internal static class Hmac
         Span<byte> pad = stackalloc byte[128];
         Span<byte> inner = stackalloc byte[64];
         pad = pad[..block];
-        pad.Clear();
         try
         {
             h.Start(hash);
+            int keyLength;
             if (key.Length > block)
             {
                 h.Append(key);
-                h.Finish(pad);
+                keyLength = h.Finish(pad);
                 h.Start(hash);
             }
             else
             {
                 key.CopyTo(pad);
+                keyLength = key.Length;
             }
-            for (int i = 0; i < block; i++) pad[i] ^= 0x36;
+            pad[keyLength..].Clear();
+            // K ^ ipad, then (K ^ ipad) ^ (ipad ^ opad) = K ^ opad, a word at a time (RFC 2104 §2).
+            Span<ulong> words = MemoryMarshal.Cast<byte, ulong>(pad);
+            foreach (ref ulong w in words) w ^= 0x3636363636363636;
             h.Append(pad);
             h.Append(a);
             h.Append(b);
             h.Append(c);
             h.Finish(inner);
-            for (int i = 0; i < block; i++) pad[i] ^= 0x36 ^ 0x5C;
+            foreach (ref ulong w in words) w ^= 0x3636363636363636 ^ 0x5C5C5C5C5C5C5C5C;
             h.Start(hash);
             h.Append(pad);
             h.Append(inner[..length]);

@@ -28,14 +28,14 @@ public class HkdfTests
     [InlineData(true)] // the hashing underneath on the BCL, as on a machine without libcrypto
     public void AgreesWithTheBclForEveryHashKeyLengthAndOutputLength(bool bclHashes)
     {
-        Sha2Context.t_useBclForTests = bclHashes;
+        Sha2Context.UseBclForTests = bclHashes;
         try
         {
             AgreesWithTheBcl();
         }
         finally
         {
-            Sha2Context.t_useBclForTests = false;
+            Sha2Context.UseBclForTests = false;
         }
     }
 

@@ -114,4 +114,39 @@ public class X25519BackendTests
         Assert.NotEqual(share.DeriveSharedSecret(peer1.PublicKey), share.DeriveSharedSecret(peer2.PublicKey));
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(new byte[31]));
     }
+
+    [Fact]
+    public void SharesMadeOnManyThreadsAtOnceAgreeWithTheManagedImplementation()
+    {
+        // The libcrypto backend imports keys through one context per thread: threads running at once must not share
+        // one, and a thread's context must serve its later keys (private halves and peers alike).
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            var rng = new Random(1000 + t);
+            for (int i = 0; i < 40; i++)
+            {
+                try
+                {
+                    var a = new byte[32];
+                    var b = new byte[32];
+                    rng.NextBytes(a);
+                    rng.NextBytes(b);
+                    using var nativeA = new X25519KeyShare(a, useLibCrypto: true);
+                    using var managedA = new X25519KeyShare(a, useLibCrypto: false);
+                    using var managedB = new X25519KeyShare(b, useLibCrypto: false);
+                    if (!nativeA.PublicKey.SequenceEqual(managedA.PublicKey)) failures.Add($"thread {t}, key {i}: public key differs");
+                    if (!nativeA.DeriveSharedSecret(managedB.PublicKey).AsSpan().SequenceEqual(managedA.DeriveSharedSecret(managedB.PublicKey)))
+                        failures.Add($"thread {t}, key {i}: shared secret differs");
+                }
+                catch (System.Security.Cryptography.CryptographicException e)
+                {
+                    failures.Add($"thread {t}, key {i}: {e.Message}");
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
+    }
 }

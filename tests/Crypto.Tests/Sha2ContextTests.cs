@@ -21,7 +21,7 @@ public class Sha2ContextTests
     [InlineData(true)]
     public void DigestsInPiecesMatchTheBclAcrossBlockBoundaries(bool bcl)
     {
-        Sha2Context.t_useBclForTests = bcl;
+        Sha2Context.UseBclForTests = bcl;
         try
         {
             var random = new Random(180);
@@ -49,7 +49,7 @@ public class Sha2ContextTests
         }
         finally
         {
-            Sha2Context.t_useBclForTests = false;
+            Sha2Context.UseBclForTests = false;
         }
     }
 
@@ -58,7 +58,7 @@ public class Sha2ContextTests
     [InlineData(true)]
     public void PeekingLeavesTheRunningHashUntouched(bool bcl)
     {
-        Sha2Context.t_useBclForTests = bcl;
+        Sha2Context.UseBclForTests = bcl;
         try
         {
             foreach (var hash in Hashes)
@@ -92,7 +92,7 @@ public class Sha2ContextTests
         }
         finally
         {
-            Sha2Context.t_useBclForTests = false;
+            Sha2Context.UseBclForTests = false;
         }
     }
 

@@ -19,9 +19,10 @@ internal static unsafe partial class LibCryptoSha2
     /// <summary>Bytes reserved for a context: at least sizeof(SHA512_CTX), the larger of the two.</summary>
     public const int ContextSize = 224;
 
-    private static readonly Lazy<bool> Available = new(Probe);
+    // A static readonly bool: once the probe has run, optimised code treats it as a constant.
+    private static readonly bool Available = Probe();
 
-    public static bool IsAvailable => Available.Value;
+    public static bool IsAvailable => Available;
 
     /// <summary>Starts a context for SHA-256 (<paramref name="kind"/> 1), SHA-384 (2) or SHA-512 (3).</summary>
     public static void Init(int kind, byte* context)

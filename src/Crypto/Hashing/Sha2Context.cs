@@ -16,8 +16,22 @@ internal struct Sha2Context : IDisposable
     private IncrementalHash? _fallback;
     private byte _kind;
 
-    /// <summary>Tests set this on their thread to run the <see cref="IncrementalHash"/> path on a machine that has libcrypto.</summary>
-    [ThreadStatic] internal static bool t_useBclForTests;
+    [ThreadStatic] private static bool t_useBclForTests;
+    private static bool s_bclSwitchUsed;
+
+    /// <summary>
+    /// Tests set this on their thread to run the <see cref="IncrementalHash"/> path on a machine that has libcrypto.
+    /// Until a test first sets it, <see cref="Start"/> does not read the thread-static.
+    /// </summary>
+    internal static bool UseBclForTests
+    {
+        get => t_useBclForTests;
+        set
+        {
+            s_bclSwitchUsed = true;
+            t_useBclForTests = value;
+        }
+    }
 
     [InlineArray(LibCryptoSha2.ContextSize / sizeof(ulong))]
     private struct State
@@ -33,7 +47,7 @@ internal struct Sha2Context : IDisposable
     {
         byte kind = hash == HashAlgorithmName.SHA256 ? (byte)1 : hash == HashAlgorithmName.SHA384 ? (byte)2
             : hash == HashAlgorithmName.SHA512 ? (byte)3 : throw new CryptographicException($"{hash.Name} is not a supported SHA-2 hash");
-        if (t_useBclForTests || !LibCryptoSha2.IsAvailable)
+        if (!LibCryptoSha2.IsAvailable || (s_bclSwitchUsed && t_useBclForTests))
         {
             if (_fallback is null || _fallback.AlgorithmName != hash)
             {

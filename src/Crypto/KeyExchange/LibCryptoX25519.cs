@@ -20,6 +20,7 @@ internal static unsafe partial class LibCryptoX25519
     private const string Library = LibCrypto.Name;
     private const int NidX25519 = 1034;
     private const int SelectKeyPair = 0x87; // EVP_PKEY_KEYPAIR
+    private const int SelectPublicKey = 0x86; // EVP_PKEY_PUBLIC_KEY
     private const uint ParamOctetString = 5; // OSSL_PARAM_OCTET_STRING
 
     private static readonly Lazy<bool> Available = new(Probe);
@@ -31,6 +32,9 @@ internal static unsafe partial class LibCryptoX25519
         nine[0] = 9;
         return EVP_PKEY_new_raw_public_key(NidX25519, 0, ref MemoryMarshal.GetReference(nine), 32);
     });
+
+    // One import context per thread, freed by its finaliser when the thread has ended.
+    [ThreadStatic] private static ImportContext? t_importer;
 
     public static bool IsAvailable => Available.Value;
 
@@ -54,26 +58,13 @@ internal static unsafe partial class LibCryptoX25519
         if (privateKey.Length != 32 || publicKey.Length < 32) throw new ArgumentException("X25519 keys are 32 bytes");
         nint basePoint = BasePoint.Value;
         if (basePoint == 0) throw new CryptographicException("libcrypto refused the X25519 base point");
-        nint key = 0, importer = 0;
+        Span<byte> standIn = stackalloc byte[32];
+        standIn.Clear();
+        standIn[0] = 9;
+        nint key = FromData(privateKey, standIn);
+        if (key == 0) throw new CryptographicException("libcrypto refused the X25519 private key");
         try
         {
-            ReadOnlySpan<byte> x25519 = "X25519\0"u8, priv = "priv\0"u8, pub = "pub\0"u8;
-            Span<byte> standIn = stackalloc byte[32];
-            standIn[0] = 9;
-            fixed (byte* name = x25519)
-            fixed (byte* privName = priv)
-            fixed (byte* pubName = pub)
-            fixed (byte* privData = privateKey)
-            fixed (byte* pubData = standIn)
-            {
-                var parameters = stackalloc OsslParam[3];
-                parameters[0] = new OsslParam { Key = privName, DataType = ParamOctetString, Data = privData, DataSize = 32 };
-                parameters[1] = new OsslParam { Key = pubName, DataType = ParamOctetString, Data = pubData, DataSize = 32 };
-                parameters[2] = default;
-                importer = EVP_PKEY_CTX_new_from_name(0, name, null);
-                if (importer == 0 || EVP_PKEY_fromdata_init(importer) != 1 || EVP_PKEY_fromdata(importer, &key, SelectKeyPair, parameters) != 1)
-                    throw new CryptographicException("libcrypto refused the X25519 private key");
-            }
             // The context takes its own reference to the key.
             var handle = new PrivateKeyHandle(EVP_PKEY_CTX_new(key, 0));
             if (handle.IsInvalid || EVP_PKEY_derive_init(handle.DangerousGetHandle()) != 1 || !Derive(handle, basePoint, publicKey))
@@ -85,8 +76,7 @@ internal static unsafe partial class LibCryptoX25519
         }
         finally
         {
-            if (key != 0) EVP_PKEY_free(key);
-            if (importer != 0) EVP_PKEY_CTX_free(importer);
+            EVP_PKEY_free(key);
         }
     }
 
@@ -94,7 +84,7 @@ internal static unsafe partial class LibCryptoX25519
     public static bool Agree(PrivateKeyHandle key, ReadOnlySpan<byte> peerPublic, Span<byte> shared)
     {
         if (peerPublic.Length != 32 || shared.Length < 32) return false;
-        nint peer = EVP_PKEY_new_raw_public_key(NidX25519, 0, ref MemoryMarshal.GetReference(peerPublic), 32);
+        nint peer = FromData(default, peerPublic);
         if (peer == 0) return false;
         try
         {
@@ -105,6 +95,37 @@ internal static unsafe partial class LibCryptoX25519
             // The context holds its own reference until the next peer or its end.
             EVP_PKEY_free(peer);
         }
+    }
+
+    /// <summary>
+    /// An X25519 EVP_PKEY from raw bytes (a key pair when <paramref name="privateKey"/> is given, else a public key), or 0.
+    /// Goes through this thread's import context: creating one looks the algorithm up in the provider store, which
+    /// costs as much again as the import (<c>EVP_PKEY_new_raw_public_key</c> does that on every call).
+    /// </summary>
+    private static nint FromData(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+    {
+        var importer = t_importer ??= new ImportContext();
+        if (importer.IsInvalid) return 0;
+        nint key = 0;
+        ReadOnlySpan<byte> priv = "priv\0"u8, pub = "pub\0"u8;
+        fixed (byte* privName = priv)
+        fixed (byte* pubName = pub)
+        fixed (byte* privData = privateKey)
+        fixed (byte* pubData = publicKey)
+        {
+            var parameters = stackalloc OsslParam[3];
+            int n = 0;
+            if (!privateKey.IsEmpty)
+                parameters[n++] = new OsslParam { Key = privName, DataType = ParamOctetString, Data = privData, DataSize = (nuint)privateKey.Length };
+            parameters[n++] = new OsslParam { Key = pubName, DataType = ParamOctetString, Data = pubData, DataSize = (nuint)publicKey.Length };
+            parameters[n] = default;
+            if (EVP_PKEY_fromdata(importer.DangerousGetHandle(), &key, privateKey.IsEmpty ? SelectPublicKey : SelectKeyPair, parameters) != 1)
+            {
+                ERR_clear_error();
+                return 0;
+            }
+        }
+        return key;
     }
 
     private static bool Derive(PrivateKeyHandle key, nint peer, Span<byte> output)
@@ -136,6 +157,33 @@ internal static unsafe partial class LibCryptoX25519
     internal sealed class PrivateKeyHandle : SafeHandle
     {
         public PrivateKeyHandle(nint handle) : base(0, ownsHandle: true) => SetHandle(handle);
+
+        public override bool IsInvalid => handle == 0;
+
+        protected override bool ReleaseHandle()
+        {
+            EVP_PKEY_CTX_free(handle);
+            return true;
+        }
+    }
+
+    /// <summary>An EVP_PKEY_CTX for X25519 set up for <c>EVP_PKEY_fromdata</c>; used by one thread at a time.</summary>
+    private sealed class ImportContext : SafeHandle
+    {
+        public ImportContext() : base(0, ownsHandle: true)
+        {
+            ReadOnlySpan<byte> x25519 = "X25519\0"u8;
+            fixed (byte* name = x25519)
+            {
+                nint ctx = EVP_PKEY_CTX_new_from_name(0, name, null);
+                if (ctx != 0 && EVP_PKEY_fromdata_init(ctx) != 1)
+                {
+                    EVP_PKEY_CTX_free(ctx);
+                    ctx = 0;
+                }
+                SetHandle(ctx);
+            }
+        }
 
         public override bool IsInvalid => handle == 0;
 

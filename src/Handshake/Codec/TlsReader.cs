@@ -11,6 +11,7 @@ internal ref struct TlsReader
 {
     private ReadOnlySpan<byte> _data;
     private readonly string _context;
+    private readonly string? _outer;
     private readonly string? _field;
 
     public TlsReader(ReadOnlySpan<byte> data, string context)
@@ -19,20 +20,28 @@ internal ref struct TlsReader
         _context = context;
     }
 
-    // A nested list names itself "{parent}.{field}"; the text is put together only when an error needs it (or when a
-    // list nests inside a nested list), not for every list read.
-    private TlsReader(ReadOnlySpan<byte> data, string context, string field)
+    // A nested list names itself "{parent}.{field}"; the text is put together only when an error needs it (or when
+    // lists nest three deep), not for every list read: a Certificate's entries' extensions are
+    // Certificate.certificate_list.extensions.
+    private TlsReader(ReadOnlySpan<byte> data, string context, string? outer, string field)
     {
         _data = data;
         _context = context;
+        _outer = outer;
         _field = field;
     }
+
+    private readonly TlsReader Nested(ReadOnlySpan<byte> data, string field) =>
+        _field is null ? new(data, _context, null, field)
+        : _outer is null ? new(data, _context, _field, field)
+        : new(data, $"{_context}.{_outer}", _field, field);
 
     public readonly int Remaining => _data.Length;
     public readonly bool IsEmpty => _data.IsEmpty;
 
     /// <summary>The structure being read, for error messages: e.g. <c>ClientHello.extensions</c>.</summary>
-    public readonly string Context => _field is null ? _context : $"{_context}.{_field}";
+    public readonly string Context =>
+        _field is null ? _context : _outer is null ? $"{_context}.{_field}" : $"{_context}.{_outer}.{_field}";
 
     public byte ReadU8(string field)
     {
@@ -84,11 +93,11 @@ internal ref struct TlsReader
     public ReadOnlySpan<byte> ReadVector24(string field, int min = 0, int max = 0xFFFFFF) => ReadVector(ReadU24(field), field, min, max);
 
     /// <summary>A reader over a length-prefixed sub-structure, for lists whose elements are parsed in turn.</summary>
-    public TlsReader ReadList16(string field, int min = 0, int max = ushort.MaxValue) => new(ReadVector16(field, min, max), Context, field);
+    public TlsReader ReadList16(string field, int min = 0, int max = ushort.MaxValue) => Nested(ReadVector16(field, min, max), field);
 
-    public TlsReader ReadList8(string field, int min = 0, int max = 255) => new(ReadVector8(field, min, max), Context, field);
+    public TlsReader ReadList8(string field, int min = 0, int max = 255) => Nested(ReadVector8(field, min, max), field);
 
-    public TlsReader ReadList24(string field, int min = 0, int max = 0xFFFFFF) => new(ReadVector24(field, min, max), Context, field);
+    public TlsReader ReadList24(string field, int min = 0, int max = 0xFFFFFF) => Nested(ReadVector24(field, min, max), field);
 
     /// <summary>The structure must end here: trailing bytes are a decode_error.</summary>
     public readonly void ExpectEnd()

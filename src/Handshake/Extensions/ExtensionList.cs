@@ -21,6 +21,9 @@ internal sealed class ExtensionList
 
     public ExtensionList(List<Extension> items) => _items = items;
 
+    // Parsing returns this one instance for every empty block (most CertificateEntry blocks): nothing can add to it.
+    private static readonly ExtensionList Empty = new([]);
+
     public int Count => _items.Count;
     public IReadOnlyList<Extension> Items => _items;
 
@@ -44,6 +47,7 @@ internal sealed class ExtensionList
     public static ExtensionList Parse(ref TlsReader reader, ExtensionContext context, int min = 0, int maxCount = DefaultMaxCount, ReadOnlyMemory<byte> owner = default)
     {
         var list = reader.ReadList16("extensions", min);
+        if (list.IsEmpty) return Empty;
         var items = new List<Extension>(Math.Min(CountEntries(list), maxCount + 1));
         while (!list.IsEmpty)
         {

@@ -47,14 +47,14 @@ internal static class CertificateParser
         AlgorithmIdentifier innerAlg = AlgorithmIdentifier.Read(ref tbs, F + ".signature");
         // §4.1.1.2: the signature field MUST contain the same algorithm identifier as signatureAlgorithm.
         parts.AlgorithmsMatch = innerAlg.Encoded.SequenceEqual(outerAlg);
-        parts.Issuer = DistinguishedName.Read(ref tbs, F + ".issuer");
+        parts.Issuer = DistinguishedName.Read(ref tbs, F + ".issuer", raw);
 
         DerReader validity = tbs.ReadSequence(F + ".validity");
         parts.NotBefore = validity.ReadTime(F + ".validity.notBefore");
         parts.NotAfter = validity.ReadTime(F + ".validity.notAfter");
         validity.ExpectEnd(F + ".validity");
 
-        parts.Subject = DistinguishedName.Read(ref tbs, F + ".subject");
+        parts.Subject = DistinguishedName.Read(ref tbs, F + ".subject", raw);
         ReadOnlySpan<byte> spki = tbs.ReadEncodedValue(F + ".subjectPublicKeyInfo");
         parts.Spki = Slice(raw, spki);
         parts.SpkiAlgorithmOid = PublicKeyDecoder.ReadStructure(spki);

@@ -8,12 +8,12 @@ namespace TlsEngine.X509;
 /// </summary>
 public sealed class DistinguishedName : IEquatable<DistinguishedName>
 {
-    private readonly byte[] _raw;
+    private readonly ReadOnlyMemory<byte> _raw;
     private readonly NameAttribute[][] _rdns;
     private ComparisonKeys? _keys;
     private string? _text;
 
-    private DistinguishedName(byte[] raw, NameAttribute[][] rdns)
+    private DistinguishedName(ReadOnlyMemory<byte> raw, NameAttribute[][] rdns)
     {
         _raw = raw;
         _rdns = rdns;
@@ -40,7 +40,7 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
 
     /// <summary>Byte-for-byte equality of the DER encodings.</summary>
     public bool ExactlyEquals(DistinguishedName? other) =>
-        other is not null && _raw.AsSpan().SequenceEqual(other._raw);
+        other is not null && _raw.Span.SequenceEqual(other._raw.Span);
 
     /// <summary>
     /// RFC 5280 §7.1 comparison: same number of RDNs, each with the same attribute set; string values compared
@@ -174,15 +174,29 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         return name;
     }
 
-    /// <summary>Reads a Name from <paramref name="reader"/>.</summary>
-    internal static DistinguishedName Read(ref DerReader reader, string field)
+    /// <summary>
+    /// Reads a Name from <paramref name="reader"/>. When the reader reads from <paramref name="owner"/> (a certificate's
+    /// own bytes), the name and its attributes are slices of it; otherwise of a copy of the name.
+    /// </summary>
+    internal static DistinguishedName Read(ref DerReader reader, string field, byte[]? owner = null)
     {
-        // The attributes keep slices of this copy rather than copies of their own.
-        byte[] raw = reader.ReadEncodedValue(field).ToArray();
-        DerReader outer = reader.Nested(raw, field);
+        ReadOnlySpan<byte> encoded = reader.ReadEncodedValue(field);
+        byte[] array;
+        ReadOnlyMemory<byte> raw;
+        if (owner is not null && owner.AsSpan().Overlaps(encoded, out int offset) && offset >= 0 && offset + encoded.Length <= owner.Length)
+        {
+            array = owner;
+            raw = new ReadOnlyMemory<byte>(owner, offset, encoded.Length);
+        }
+        else
+        {
+            array = encoded.ToArray();
+            raw = array;
+        }
+        DerReader outer = reader.Nested(raw.Span, field);
         try
         {
-            return ReadName(raw, outer);
+            return ReadName(array, raw, outer);
         }
         catch (X509FormatException e)
         {
@@ -191,31 +205,42 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     }
 
     // Field names relative to the Name (see X509FormatException.Under): none is built unless the input is bad.
-    private static DistinguishedName ReadName(byte[] raw, DerReader outer)
+    // Attributes are slices of raw (which lies in array).
+    private static DistinguishedName ReadName(byte[] array, ReadOnlyMemory<byte> raw, DerReader outer)
     {
         DerReader seq = outer.ReadSequence(".");
-        var rdns = new List<NameAttribute[]>();
+        var rdns = new List<NameAttribute[]>(4);
+        List<NameAttribute>? multiValued = null;
         while (seq.HasData)
         {
             if (rdns.Count >= 256)
                 throw new X509FormatException(".", "more than 256 RDNs");
             DerReader set = seq.ReadSet(".rdn");
-            var attributes = new List<NameAttribute>(1);
-            ReadOnlySpan<byte> previous = default;
+            if (!set.HasData)
+                throw new X509FormatException(".rdn", "RelativeDistinguishedName is empty");
+            ReadOnlySpan<byte> previous = set.ReadEncodedValue(".rdn");
+            NameAttribute first = ReadAttribute(array, set.Nested(previous, "."));
+            if (!set.HasData)
+            {
+                // Nearly every RDN holds one attribute: no list for it.
+                rdns.Add([first]);
+                continue;
+            }
+            multiValued ??= new List<NameAttribute>(2);
+            multiValued.Clear();
+            multiValued.Add(first);
             while (set.HasData)
             {
-                if (attributes.Count >= 64)
+                if (multiValued.Count >= 64)
                     throw new X509FormatException(".", "more than 64 attributes in one RDN");
                 ReadOnlySpan<byte> atvEncoding = set.ReadEncodedValue(".rdn");
                 // X.690 §11.6: the components of a DER SET OF are in ascending order of their encodings.
-                if (attributes.Count > 0 && CompareEncodings(previous, atvEncoding) > 0)
+                if (CompareEncodings(previous, atvEncoding) > 0)
                     throw new X509FormatException(".rdn", "SET OF attributes is not in DER order");
                 previous = atvEncoding;
-                attributes.Add(ReadAttribute(raw, set.Nested(atvEncoding, ".")));
+                multiValued.Add(ReadAttribute(array, set.Nested(atvEncoding, ".")));
             }
-            if (attributes.Count == 0)
-                throw new X509FormatException(".rdn", "RelativeDistinguishedName is empty");
-            rdns.Add(attributes.ToArray());
+            rdns.Add(multiValued.ToArray());
         }
         return new DistinguishedName(raw, rdns.ToArray());
     }

@@ -94,7 +94,8 @@ public sealed class TrustStore
     private static bool TryGetByHex(Dictionary<string, Certificate[]> map, ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out Certificate[]? found)
     {
         char[]? rented = null;
-        Span<char> hex = bytes.Length <= 256 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length * 2));
+        // Sized to the input: a stack buffer is zeroed whole, and most keys (identifiers, names) are short.
+        Span<char> hex = bytes.Length <= 256 ? stackalloc char[bytes.Length * 2] : (rented = ArrayPool<char>.Shared.Rent(bytes.Length * 2));
         Convert.TryToHexString(bytes, hex, out int written);
         bool hit = map.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hex[..written], out found);
         if (rented is not null)

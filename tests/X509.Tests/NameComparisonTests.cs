@@ -126,6 +126,79 @@ public class NameComparisonTests
     }
 
     [Fact]
+    public void EveryKnownOidIsFoundByItsOwnEncodingAndNoOther()
+    {
+        var known = KnownOidStrings.All.ToList();
+        Assert.True(known.Count > 60);
+        Assert.Equal(known.Count, known.Distinct().Count());
+        foreach (string oid in known)
+        {
+            var w = new AsnWriter(AsnEncodingRules.DER);
+            w.WriteObjectIdentifier(oid);
+            byte[] content = w.Encode()[2..];
+            Assert.Equal(oid, KnownOidStrings.Find(content));
+            // Same length, first and last octet, different middle: not in the table (or a different entry).
+            if (content.Length > 2)
+            {
+                byte[] other = (byte[])content.Clone();
+                other[1] ^= 0x01;
+                string? found = KnownOidStrings.Find(other);
+                Assert.NotEqual(oid, found);
+                Assert.Equal(DerReader.OidToString(other), found ?? DerReader.OidToString(other));
+            }
+        }
+        Assert.Null(KnownOidStrings.Find([]));
+        Assert.Null(KnownOidStrings.Find([0x2A, 0x03, 0x04]));
+    }
+
+    [Fact]
+    public void MultiValuedAndSingleRdnsParseInOrder()
+    {
+        var name = Name(Rdn(Utf8(Cn, "a"), Utf8(O, "b")), Rdn(Utf8(O, "c")), Rdn(Utf8(Cn, "d")));
+        Assert.Equal([2, 1, 1], name.RelativeNames.Select(r => r.Count));
+        Assert.Equal(["a", "b"], name.RelativeNames[0].Select(a => a.Value));
+        Assert.Equal("c", name.RelativeNames[1][0].Value);
+        Assert.Equal("d", name.CommonName);
+        Assert.Equal("CN=d, O=c, CN=a+O=b", name.ToString());
+    }
+
+    [Fact]
+    public void AMultiValuedRdnOutOfDerOrderIsRefused()
+    {
+        // SET { O=b, CN=a }: the O encoding (…55 04 0A…) sorts after the CN one (…55 04 03…), so DER puts CN first.
+        byte[] o = [0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x0A, 0x0C, 0x01, 0x62];
+        byte[] cn = [0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x01, 0x61];
+        byte[] Encode(byte[] first, byte[] second) => [0x30, 0x16, 0x31, 0x14, .. first, .. second];
+        Assert.Equal(2, DistinguishedName.Parse(Encode(cn, o)).RelativeNames[0].Count);
+        var e = Assert.Throws<X509FormatException>(() => DistinguishedName.Parse(Encode(o, cn)));
+        Assert.Contains("not in DER order", e.Message);
+    }
+
+    [Fact]
+    public void ACertificatesNamesAndExtensionIdsAreSlicesOfItsOwnBytes()
+    {
+        TestCert root = TestPki.Root();
+        var certificate = Certificate.Parse(root.Der);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(certificate.RawData, out var own));
+        foreach (var name in new[] { certificate.Subject, certificate.Issuer })
+        {
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(name.RawData, out var slice));
+            Assert.Same(own.Array, slice.Array);
+            // The same name parsed on its own (a copy) reads the same.
+            var alone = DistinguishedName.Parse(name.RawData.Span);
+            Assert.True(alone.ExactlyEquals(name));
+            Assert.Equal(name.ToString(), alone.ToString());
+        }
+        Assert.NotEmpty(certificate.Extensions);
+        Assert.All(certificate.Extensions, e =>
+        {
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.OidContent, out var slice));
+            Assert.Same(own.Array, slice.Array);
+            Assert.Equal(e.Oid, DerReader.OidToString(e.OidContent.Span));
+        });
+    }
+
+    [Fact]
     public void KnownOidTextIsShared()
     {
         byte[] commonName = [0x55, 0x04, 0x03];

@@ -246,7 +246,7 @@ public ref struct DerReader
         // and the split first octet.
         int maximum = content.Length * 4 + 4;
         char[]? rented = null;
-        Span<char> text = maximum <= 256 ? stackalloc char[256] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(maximum));
+        Span<char> text = maximum <= 256 ? stackalloc char[maximum] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(maximum));
         int length = 0;
         UInt128 value = 0;
         bool first = true;

@@ -7,7 +7,9 @@ namespace TlsEngine.X509;
 /// </summary>
 internal static class KnownOidStrings
 {
-    private static readonly (byte[] Content, string Text)[] Table = Build(
+    // Looked up by shape (length, first and last octet), which leaves one candidate for nearly every OID: a linear scan
+    // of the table cost more than the rest of a name's parsing.
+    private static readonly Dictionary<int, (byte[] Content, string Text)[]> ByShape = Build(
         // RFC 5280 §4.2.1 / §5.2 / §5.3 extensions (id-ce), AIA and SIA (id-pe), OCSP access methods (id-ad).
         "2.5.29.14", "2.5.29.15", "2.5.29.17", "2.5.29.18", "2.5.29.19", "2.5.29.30", "2.5.29.31", "2.5.29.32",
         "2.5.29.33", "2.5.29.35", "2.5.29.36", "2.5.29.37", "2.5.29.54", "2.5.29.20", "2.5.29.21", "2.5.29.24",
@@ -31,7 +33,9 @@ internal static class KnownOidStrings
     /// <summary>The shared text of <paramref name="content"/> if it is one of the table's OIDs, otherwise null.</summary>
     public static string? Find(ReadOnlySpan<byte> content)
     {
-        foreach ((byte[] known, string text) in Table)
+        if (content.IsEmpty || !ByShape.TryGetValue(Shape(content), out var candidates))
+            return null;
+        foreach ((byte[] known, string text) in candidates)
         {
             if (content.SequenceEqual(known))
                 return text;
@@ -39,6 +43,13 @@ internal static class KnownOidStrings
         return null;
     }
 
-    private static (byte[], string)[] Build(params string[] dotted) =>
-        Array.ConvertAll(dotted, d => (Oids.Encode(d), d));
+    /// <summary>Every OID in the table, for tests.</summary>
+    internal static IEnumerable<string> All => ByShape.Values.SelectMany(c => c.Select(e => e.Text));
+
+    private static int Shape(ReadOnlySpan<byte> content) => (content.Length << 16) | (content[0] << 8) | content[^1];
+
+    private static Dictionary<int, (byte[], string)[]> Build(params string[] dotted) =>
+        dotted.Select(d => (Content: Oids.Encode(d), Text: d))
+            .GroupBy(e => Shape(e.Content))
+            .ToDictionary(g => g.Key, g => g.ToArray());
 }

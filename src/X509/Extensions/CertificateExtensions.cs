@@ -48,7 +48,7 @@ internal sealed class CertificateExtensions
 
     private void Apply(X509Extension extension, ReadOnlySpan<byte> value)
     {
-        byte[] oid = extension.OidContent;
+        ReadOnlySpan<byte> oid = extension.OidContent.Span;
         if (Oids.Is(oid, Oids.BasicConstraints))
         {
             BasicConstraints = BasicConstraints.Parse(value);

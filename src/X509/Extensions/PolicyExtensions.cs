@@ -38,7 +38,7 @@ public sealed class PolicyExtensions
     internal static PolicyExtensions Apply(PolicyExtensions? current, X509Extension extension, ReadOnlySpan<byte> value)
     {
         PolicyExtensions p = current is null || ReferenceEquals(current, None) ? new PolicyExtensions() : current;
-        byte[] oid = extension.OidContent;
+        ReadOnlySpan<byte> oid = extension.OidContent.Span;
         if (Oids.Is(oid, Oids.CertificatePolicies))
             p.Policies = ParsePolicies(value);
         else if (Oids.Is(oid, Oids.PolicyMappings))

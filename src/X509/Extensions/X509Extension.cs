@@ -3,10 +3,10 @@ namespace TlsEngine.X509;
 /// <summary>One certificate extension as encoded (RFC 5280 §4.1.2.9): its OID, criticality and extnValue contents.</summary>
 public sealed class X509Extension
 {
-    internal X509Extension(byte[] oidContent, bool critical, ReadOnlyMemory<byte> value)
+    internal X509Extension(ReadOnlyMemory<byte> oidContent, bool critical, ReadOnlyMemory<byte> value)
     {
         OidContent = oidContent;
-        Oid = DerReader.OidToString(oidContent);
+        Oid = DerReader.OidToString(oidContent.Span);
         Critical = critical;
         Value = value;
     }
@@ -14,7 +14,8 @@ public sealed class X509Extension
     /// <summary>The extension type in dotted form.</summary>
     public string Oid { get; }
 
-    internal byte[] OidContent { get; }
+    /// <summary>The extnID contents: a slice of the structure the extension was read from, like <see cref="Value"/>.</summary>
+    internal ReadOnlyMemory<byte> OidContent { get; }
 
     /// <summary>True if the extension is marked critical.</summary>
     public bool Critical { get; }
@@ -60,10 +61,11 @@ public sealed class X509Extension
         ext.ExpectEnd(".extension");
         foreach (X509Extension other in seen)
         {
-            if (oid.SequenceEqual(other.OidContent))
+            if (oid.SequenceEqual(other.OidContent.Span))
                 throw new X509FormatException(".", $"duplicate extension {other.Oid} (RFC 5280 §4.2)");
         }
+        ownerArray.AsSpan().Overlaps(oid, out int oidOffset);
         ownerArray.AsSpan().Overlaps(value, out int offset);
-        return new X509Extension(oid.ToArray(), critical, owner.Slice(offset, value.Length));
+        return new X509Extension(owner.Slice(oidOffset, oid.Length), critical, owner.Slice(offset, value.Length));
     }
 }

@@ -107,7 +107,7 @@ internal static class CrlParser
         ref CertificateRevocationList.Parts parts)
     {
         const string F = "tbsCertList.revokedCertificates.crlEntryExtensions";
-        if (Oids.Is(e.OidContent, Oids.ReasonCode))
+        if (Oids.Is(e.OidContent.Span, Oids.ReasonCode))
         {
             // §5.3.1: CRLReason ::= ENUMERATED { unspecified (0) … aACompromise (10) }, 7 unused; non-critical.
             RejectCritical(e, F + ".reasonCode", "§5.3.1");
@@ -118,7 +118,7 @@ internal static class CrlParser
                 throw new X509FormatException(F + ".reasonCode", "is not a defined CRLReason (RFC 5280 §5.3.1)");
             reason = (CrlReason)c[0];
         }
-        else if (Oids.Is(e.OidContent, Oids.InvalidityDate))
+        else if (Oids.Is(e.OidContent.Span, Oids.InvalidityDate))
         {
             // §5.3.2: InvalidityDate ::= GeneralizedTime; non-critical.
             RejectCritical(e, F + ".invalidityDate", "§5.3.2");
@@ -129,7 +129,7 @@ internal static class CrlParser
         else if (e.Critical)
         {
             // certificateIssuer (§5.3.3, indirect CRLs) and anything unknown: the CRL must not be used (§5.2).
-            parts.UnknownCritical ??= Oids.Is(e.OidContent, Oids.CertificateIssuer)
+            parts.UnknownCritical ??= Oids.Is(e.OidContent.Span, Oids.CertificateIssuer)
                 ? "certificateIssuer entry extension (indirect CRLs are not supported)"
                 : $"entry extension {e.Oid}";
         }
@@ -147,7 +147,7 @@ internal static class CrlParser
                 throw new X509FormatException(F, $"more than {CertificateExtensions.MaxExtensions} extensions");
             X509Extension e = X509Extension.ReadOne(ref seq, F, raw, raw, list, out ReadOnlySpan<byte> value);
             list.Add(e);
-            byte[] oid = e.OidContent;
+            ReadOnlySpan<byte> oid = e.OidContent.Span;
             if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
             {
                 RejectCritical(e, F + ".authorityKeyIdentifier", "§5.2.1");

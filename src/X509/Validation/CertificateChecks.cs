@@ -40,7 +40,7 @@ internal static class CertificateChecks
     {
         foreach (X509Extension e in cert.Extensions)
         {
-            if (e.Critical && Oids.Is(e.OidContent, Oids.SubjectAltName))
+            if (e.Critical && Oids.Is(e.OidContent.Span, Oids.SubjectAltName))
                 return true;
         }
         return false;
@@ -172,7 +172,7 @@ internal static class CertificateChecks
     {
         foreach (X509Extension e in cert.Extensions)
         {
-            if (Oids.Is(e.OidContent, oid))
+            if (Oids.Is(e.OidContent.Span, oid))
                 return e;
         }
         return null;

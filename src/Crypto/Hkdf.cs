@@ -19,8 +19,32 @@ public static class Hkdf
     /// </summary>
     public static void Expand(HashAlgorithmName hash, ReadOnlySpan<byte> prk, Span<byte> output, ReadOnlySpan<byte> info)
     {
-        int length = Hmac.HashLength(hash);
-        if (prk.Length < length) throw new ArgumentException("the PRK is shorter than the hash", nameof(prk));
+        if (prk.Length < Hmac.HashLength(hash)) throw new ArgumentException("the PRK is shorter than the hash", nameof(prk));
+        var key = new HmacKey();
+        try
+        {
+            key.Init(hash, prk);
+            if (output.Length > key.Length)
+            {
+                Expand(in key, output, info);
+                return;
+            }
+            // One block, T(1) = HMAC(PRK, info | 0x01): the keyed states serve it in place.
+            Span<byte> t = stackalloc byte[64];
+            key.ComputeOnce(info, [1], [], t);
+            t[..output.Length].CopyTo(output);
+            CryptographicOperations.ZeroMemory(t);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>HKDF-Expand with a PRK already keyed for HMAC (<see cref="HmacKey"/>), for several expansions of one PRK.</summary>
+    internal static void Expand(in HmacKey prk, Span<byte> output, ReadOnlySpan<byte> info)
+    {
+        int length = prk.Length;
         if (output.Length > 255 * length) throw new ArgumentException("HKDF-Expand output is limited to 255 hash lengths", nameof(output));
         Span<byte> t = stackalloc byte[64];
         Span<byte> counter = stackalloc byte[1];
@@ -30,7 +54,7 @@ public static class Hkdf
             for (int done = 0, i = 1; done < output.Length; i++)
             {
                 counter[0] = (byte)i;
-                Hmac.Compute(hash, prk, t[..previous], info, counter, t);
+                prk.Compute(t[..previous], info, counter, t);
                 previous = length;
                 int n = Math.Min(length, output.Length - done);
                 t[..n].CopyTo(output[done..]);

@@ -119,6 +119,17 @@ internal struct Sha2Context : IDisposable
         return length;
     }
 
+    /// <summary>
+    /// A second context that continues from where this one is, independent of it from now on (the state is copied;
+    /// on the BCL path, the <see cref="IncrementalHash"/> is cloned). Dispose it when done.
+    /// </summary>
+    public readonly Sha2Context Fork()
+    {
+        Sha2Context copy = this;
+        if (_fallback is not null) copy._fallback = _fallback.Clone();
+        return copy;
+    }
+
     /// <summary>One-shot digest of <paramref name="data"/>; returns its length.</summary>
     public static int HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)
     {

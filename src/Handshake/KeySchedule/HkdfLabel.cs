@@ -3,7 +3,7 @@ using TlsEngine.Crypto;
 
 namespace TlsEngine.KeySchedule;
 
-/// <summary>HKDF-Expand-Label and Derive-Secret (RFC 8446 §7.1).</summary>
+/// <summary>HKDF-Expand-Label (RFC 8446 §7.1); Derive-Secret is <see cref="TlsKeySchedule.Derive"/>.</summary>
 internal static class HkdfLabel
 {
     private static ReadOnlySpan<byte> Prefix => "tls13 "u8;
@@ -14,10 +14,33 @@ internal static class HkdfLabel
     /// </summary>
     public static void Expand(HashAlgorithmName hash, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
     {
-        Span<byte> info = stackalloc byte[2 + 1 + 6 + 255 + 1 + 255];
+        Span<byte> info = stackalloc byte[InfoLength(label, context)];
+        WriteInfo(info, label, context, output.Length);
+        Hkdf.Expand(hash, secret, output, info);
+    }
+
+    /// <summary>HKDF-Expand-Label with the secret already keyed for HMAC, for several labels from one secret.</summary>
+    public static void Expand(in HmacKey secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
+    {
+        Span<byte> info = stackalloc byte[InfoLength(label, context)];
+        WriteInfo(info, label, context, output.Length);
+        Hkdf.Expand(in secret, output, info);
+    }
+
+    // The HkdfLabel structure is sized to its fields (a stack buffer is zeroed whole).
+    private static int InfoLength(ReadOnlySpan<byte> label, ReadOnlySpan<byte> context)
+    {
+        if (Prefix.Length + label.Length > 255 || context.Length > 255)
+            throw new ArgumentException("HkdfLabel fields exceed their lengths (label<7..255>, context<0..255>)");
+        return 2 + 1 + Prefix.Length + label.Length + 1 + context.Length;
+    }
+
+    private static void WriteInfo(Span<byte> info, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, int length)
+    {
+        if (length > ushort.MaxValue) throw new ArgumentException("HkdfLabel length is a uint16");
         int n = 0;
-        info[n++] = (byte)(output.Length >> 8);
-        info[n++] = (byte)output.Length;
+        info[n++] = (byte)(length >> 8);
+        info[n++] = (byte)length;
         info[n++] = (byte)(Prefix.Length + label.Length);
         Prefix.CopyTo(info[n..]);
         n += Prefix.Length;
@@ -25,8 +48,6 @@ internal static class HkdfLabel
         n += label.Length;
         info[n++] = (byte)context.Length;
         context.CopyTo(info[n..]);
-        n += context.Length;
-        Hkdf.Expand(hash, secret, output, info[..n]);
     }
 
     public static byte[] Expand(HashAlgorithmName hash, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, int length)
@@ -35,8 +56,4 @@ internal static class HkdfLabel
         Expand(hash, secret, label, context, output);
         return output;
     }
-
-    /// <summary>Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label, Transcript-Hash(Messages), Hash.length).</summary>
-    public static byte[] DeriveSecret(HashAlgorithmName hash, ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash) =>
-        Expand(hash, secret, label, transcriptHash, transcriptHash.Length);
 }

@@ -13,6 +13,8 @@ internal sealed class TlsKeySchedule : IDisposable
     private readonly HashAlgorithmName _hash;
     private readonly int _hashLength;
     private byte[] _secret;
+    // _secret keyed for HMAC, made on the first derivation from it (each stage's secret gives several, §7.1).
+    private HmacKey _secretKey;
 
     public TlsKeySchedule(CipherSuite suite, ReadOnlySpan<byte> psk = default)
     {
@@ -38,13 +40,14 @@ internal sealed class TlsKeySchedule : IDisposable
     {
         Span<byte> emptyHash = stackalloc byte[_hashLength];
         Sha2Context.HashData(_hash, [], emptyHash);
-        var derived = HkdfLabel.DeriveSecret(_hash, _secret, "derived"u8, emptyHash);
+        var derived = Derive("derived"u8, emptyHash);
         Span<byte> zeros = stackalloc byte[_hashLength];
         zeros.Clear();
         var next = new byte[_hashLength];
         Hkdf.Extract(_hash, ikm.IsEmpty ? zeros : ikm, derived, next);
         CryptographicOperations.ZeroMemory(derived);
         CryptographicOperations.ZeroMemory(_secret);
+        _secretKey.Dispose();
         _secret = next;
     }
 
@@ -53,7 +56,7 @@ internal sealed class TlsKeySchedule : IDisposable
     {
         Span<byte> emptyHash = stackalloc byte[_hashLength];
         Sha2Context.HashData(_hash, [], emptyHash);
-        return HkdfLabel.DeriveSecret(_hash, _secret, "res binder"u8, emptyHash);
+        return Derive("res binder"u8, emptyHash);
     }
 
     /// <summary>The PSK of a ticket: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1).</summary>
@@ -67,22 +70,30 @@ internal sealed class TlsKeySchedule : IDisposable
     public void AdvanceToMaster() => Advance([]);
 
     /// <summary>Derive-Secret(current stage secret, label, transcript hash).</summary>
-    public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash) =>
-        HkdfLabel.DeriveSecret(_hash, _secret, label, transcriptHash);
+    public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash)
+    {
+        if (!_secretKey.IsSet) _secretKey.Init(_hash, _secret);
+        var output = new byte[transcriptHash.Length];
+        HkdfLabel.Expand(in _secretKey, label, transcriptHash, output);
+        return output;
+    }
 
     /// <summary>write_key and write_iv from a traffic secret (RFC 8446 §7.3), wrapped as record protection.</summary>
     public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret)
     {
         Span<byte> key = stackalloc byte[CipherSuites.KeyLength(Suite)];
         Span<byte> iv = stackalloc byte[CipherSuites.IvLength];
-        HkdfLabel.Expand(_hash, trafficSecret, "key"u8, [], key);
-        HkdfLabel.Expand(_hash, trafficSecret, "iv"u8, [], iv);
+        var secret = new HmacKey();
         try
         {
+            secret.Init(_hash, trafficSecret);
+            HkdfLabel.Expand(in secret, "key"u8, [], key);
+            HkdfLabel.Expand(in secret, "iv"u8, [], iv);
             return new RecordProtection(Suite, key, iv);
         }
         finally
         {
+            secret.Dispose();
             CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(iv);
         }
@@ -101,5 +112,9 @@ internal sealed class TlsKeySchedule : IDisposable
     public byte[] NextApplicationSecret(ReadOnlySpan<byte> current) =>
         HkdfLabel.Expand(_hash, current, "traffic upd"u8, [], _hashLength);
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(_secret);
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(_secret);
+        _secretKey.Dispose();
+    }
 }

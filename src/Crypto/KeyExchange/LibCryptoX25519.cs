@@ -104,8 +104,18 @@ internal static unsafe partial class LibCryptoX25519
     /// </summary>
     private static nint FromData(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
     {
-        var importer = t_importer ??= new ImportContext();
-        if (importer.IsInvalid) return 0;
+        var importer = t_importer;
+        if (importer is null)
+        {
+            importer = new ImportContext();
+            // A context libcrypto failed to make is not kept: the next import tries again.
+            if (importer.IsInvalid)
+            {
+                importer.Dispose();
+                return 0;
+            }
+            t_importer = importer;
+        }
         nint key = 0;
         ReadOnlySpan<byte> priv = "priv\0"u8, pub = "pub\0"u8;
         fixed (byte* privName = priv)

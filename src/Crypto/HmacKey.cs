@@ -64,50 +64,59 @@ internal struct HmacKey : IDisposable
     }
 
     /// <summary>HMAC over <paramref name="a"/> || <paramref name="b"/> || <paramref name="c"/> into the first <see cref="Length"/> bytes of <paramref name="mac"/>.</summary>
-    [SkipLocalsInit]
     public readonly void Compute(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<byte> mac)
     {
-        if (_length == 0) throw new InvalidOperationException("the HMAC key is not set");
-        if (mac.Length < _length) throw new ArgumentException("the MAC buffer is shorter than the hash", nameof(mac));
-        Span<byte> innerHash = stackalloc byte[64];
-        var h = _inner.Fork();
+        CheckReady(mac);
+        var inner = _inner.Fork();
+        var outer = _outer.Fork();
         try
         {
-            h.Append(a);
-            h.Append(b);
-            h.Append(c);
-            h.Finish(innerHash);
-            h.Dispose();
-            h = _outer.Fork();
-            h.Append(innerHash[.._length]);
-            h.Finish(mac);
+            Finish(ref inner, ref outer, _length, a, b, c, mac);
         }
         finally
         {
-            h.Dispose();
-            CryptographicOperations.ZeroMemory(innerHash);
+            inner.Dispose();
+            outer.Dispose();
         }
     }
 
     /// <summary>The one MAC of a key used once: computed on the keyed states themselves (no fork), then cleared as by <see cref="Dispose"/>.</summary>
-    [SkipLocalsInit]
     public void ComputeOnce(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<byte> mac)
     {
-        if (_length == 0) throw new InvalidOperationException("the HMAC key is not set");
-        if (mac.Length < _length) throw new ArgumentException("the MAC buffer is shorter than the hash", nameof(mac));
-        Span<byte> innerHash = stackalloc byte[64];
+        CheckReady(mac);
         try
         {
-            _inner.Append(a);
-            _inner.Append(b);
-            _inner.Append(c);
-            _inner.Finish(innerHash);
-            _outer.Append(innerHash[.._length]);
-            _outer.Finish(mac);
+            Finish(ref _inner, ref _outer, _length, a, b, c, mac);
         }
         finally
         {
             Dispose();
+        }
+    }
+
+    private readonly void CheckReady(Span<byte> mac)
+    {
+        if (_length == 0) throw new InvalidOperationException("the HMAC key is not set");
+        if (mac.Length < _length) throw new ArgumentException("the MAC buffer is shorter than the hash", nameof(mac));
+    }
+
+    // H((K ^ opad) || H((K ^ ipad) || text)) on states already past their padded key blocks.
+    [SkipLocalsInit]
+    private static void Finish(ref Sha2Context inner, ref Sha2Context outer, int length,
+        ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<byte> c, Span<byte> mac)
+    {
+        Span<byte> innerHash = stackalloc byte[64];
+        try
+        {
+            inner.Append(a);
+            inner.Append(b);
+            inner.Append(c);
+            inner.Finish(innerHash);
+            outer.Append(innerHash[..length]);
+            outer.Finish(mac);
+        }
+        finally
+        {
             CryptographicOperations.ZeroMemory(innerHash);
         }
     }

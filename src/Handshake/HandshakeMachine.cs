@@ -87,8 +87,7 @@ internal abstract class HandshakeMachine : IDisposable
         CryptographicOperations.ZeroMemory(sharedSecret);
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
-        ClientHandshakeSecret = Keys.Derive("c hs traffic"u8, hash);
-        ServerHandshakeSecret = Keys.Derive("s hs traffic"u8, hash);
+        Keys.Derive("c hs traffic"u8, "s hs traffic"u8, hash, out ClientHandshakeSecret, out ServerHandshakeSecret);
         LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ClientHandshakeSecret);
         LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", ServerHandshakeSecret);
     }
@@ -106,8 +105,7 @@ internal abstract class HandshakeMachine : IDisposable
         Keys!.AdvanceToMaster();
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
-        _clientAppSecret = Keys.Derive("c ap traffic"u8, hash);
-        _serverAppSecret = Keys.Derive("s ap traffic"u8, hash);
+        Keys.Derive("c ap traffic"u8, "s ap traffic"u8, hash, out _clientAppSecret, out _serverAppSecret);
         LogSecret("CLIENT_TRAFFIC_SECRET_0", _clientAppSecret);
         LogSecret("SERVER_TRAFFIC_SECRET_0", _serverAppSecret);
         // exporter_master_secret is only logged: there is no exporter API, so it is derived only for a key log.

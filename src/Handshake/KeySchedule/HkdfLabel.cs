@@ -3,7 +3,7 @@ using TlsEngine.Crypto;
 
 namespace TlsEngine.KeySchedule;
 
-/// <summary>HKDF-Expand-Label (RFC 8446 §7.1); Derive-Secret is <see cref="TlsKeySchedule.Derive"/>.</summary>
+/// <summary>HKDF-Expand-Label (RFC 8446 §7.1); Derive-Secret is <see cref="TlsKeySchedule.Derive(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>.</summary>
 internal static class HkdfLabel
 {
     private static ReadOnlySpan<byte> Prefix => "tls13 "u8;

@@ -13,8 +13,6 @@ internal sealed class TlsKeySchedule : IDisposable
     private readonly HashAlgorithmName _hash;
     private readonly int _hashLength;
     private byte[] _secret;
-    // _secret keyed for HMAC, made on the first derivation from it (each stage's secret gives several, §7.1).
-    private HmacKey _secretKey;
 
     public TlsKeySchedule(CipherSuite suite, ReadOnlySpan<byte> psk = default)
     {
@@ -47,7 +45,6 @@ internal sealed class TlsKeySchedule : IDisposable
         Hkdf.Extract(_hash, ikm.IsEmpty ? zeros : ikm, derived, next);
         CryptographicOperations.ZeroMemory(derived);
         CryptographicOperations.ZeroMemory(_secret);
-        _secretKey.Dispose();
         _secret = next;
     }
 
@@ -72,10 +69,31 @@ internal sealed class TlsKeySchedule : IDisposable
     /// <summary>Derive-Secret(current stage secret, label, transcript hash).</summary>
     public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash)
     {
-        if (!_secretKey.IsSet) _secretKey.Init(_hash, _secret);
         var output = new byte[transcriptHash.Length];
-        HkdfLabel.Expand(in _secretKey, label, transcriptHash, output);
+        HkdfLabel.Expand(_hash, _secret, label, transcriptHash, output);
         return output;
+    }
+
+    /// <summary>
+    /// Two Derive-Secret calls on one transcript hash (the client and server traffic secrets of a stage), keying the
+    /// stage's secret for HMAC once. The keyed state lives on the stack: kept in this object, it would be retained
+    /// for the connection's life.
+    /// </summary>
+    public void Derive(ReadOnlySpan<byte> firstLabel, ReadOnlySpan<byte> secondLabel, ReadOnlySpan<byte> transcriptHash, out byte[] first, out byte[] second)
+    {
+        var key = new HmacKey();
+        try
+        {
+            key.Init(_hash, _secret);
+            first = new byte[transcriptHash.Length];
+            second = new byte[transcriptHash.Length];
+            HkdfLabel.Expand(in key, firstLabel, transcriptHash, first);
+            HkdfLabel.Expand(in key, secondLabel, transcriptHash, second);
+        }
+        finally
+        {
+            key.Dispose();
+        }
     }
 
     /// <summary>write_key and write_iv from a traffic secret (RFC 8446 §7.3), wrapped as record protection.</summary>
@@ -112,9 +130,5 @@ internal sealed class TlsKeySchedule : IDisposable
     public byte[] NextApplicationSecret(ReadOnlySpan<byte> current) =>
         HkdfLabel.Expand(_hash, current, "traffic upd"u8, [], _hashLength);
 
-    public void Dispose()
-    {
-        CryptographicOperations.ZeroMemory(_secret);
-        _secretKey.Dispose();
-    }
+    public void Dispose() => CryptographicOperations.ZeroMemory(_secret);
 }

@@ -39,8 +39,10 @@ public class Rfc8448KeyScheduleTests
         keys.AdvanceToHandshake(shared);
         Assert.Equal(Hex(s.Value(TraceRole.Server, "extract secret \"handshake\"", "secret")), Hex(keys.CurrentSecret));
         var helloHash = transcript.CurrentHash();
-        var chs = keys.Derive("c hs traffic"u8, helloHash);
-        var shs = keys.Derive("s hs traffic"u8, helloHash);
+        // The stage's two traffic secrets in one call (the secret keyed once), and each on its own.
+        keys.Derive("c hs traffic"u8, "s hs traffic"u8, helloHash, out var chs, out var shs);
+        Assert.Equal(Hex(chs), Hex(keys.Derive("c hs traffic"u8, helloHash)));
+        Assert.Equal(Hex(shs), Hex(keys.Derive("s hs traffic"u8, helloHash)));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c hs traffic\"", "expanded")), Hex(chs));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s hs traffic\"", "expanded")), Hex(shs));
 
@@ -56,6 +58,9 @@ public class Rfc8448KeyScheduleTests
         foreach (var m in transcriptToServerFinished.Skip(transcriptToServerHello.Length)) transcript.Add(m);
         var serverFinishedHash = transcript.CurrentHash();
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c ap traffic\"", "expanded")), Hex(keys.Derive("c ap traffic"u8, serverFinishedHash)));
+        keys.Derive("c ap traffic"u8, "s ap traffic"u8, serverFinishedHash, out var cap, out var sap);
+        Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c ap traffic\"", "expanded")), Hex(cap));
+        Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s ap traffic\"", "expanded")), Hex(sap));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s ap traffic\"", "expanded")), Hex(keys.Derive("s ap traffic"u8, serverFinishedHash)));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 exp master\"", "expanded")), Hex(keys.Derive("exp master"u8, serverFinishedHash)));
 

@@ -19,7 +19,7 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         _rdns = rdns;
     }
 
-    /// <summary>The DER encoding of the whole Name.</summary>
+    /// <summary>The DER encoding of the whole Name (for a certificate's issuer and subject, a slice of the certificate's bytes).</summary>
     public ReadOnlyMemory<byte> RawData => _raw;
 
     /// <summary>The relative distinguished names in encoded order (most significant first), each a set of attributes.</summary>

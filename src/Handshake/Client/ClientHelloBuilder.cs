@@ -18,7 +18,7 @@ internal sealed class ClientHelloBuilder
     {
         _options = options;
         // A ticket is offered only with a suite of the same hash (RFC 8446 §4.6.1).
-        if (ticket is not null && options.CipherSuites.Any(s => Crypto.CipherSuites.Hash(s) == Crypto.CipherSuites.Hash(ticket.Suite)))
+        if (ticket is not null && OffersHashOf(options.CipherSuites, ticket.Suite))
             Ticket = ticket;
         var provider = options.Provider;
         Random = new byte[32];
@@ -49,7 +49,24 @@ internal sealed class ClientHelloBuilder
     /// <summary>The extensions of the last ClientHello sent, for checking that answers were offered.</summary>
     public ExtensionList Extensions => _extensions;
 
-    public KeyShare? KeyShareFor(NamedGroup group) => _shares.FirstOrDefault(s => s.Group == group);
+    public KeyShare? KeyShareFor(NamedGroup group)
+    {
+        foreach (var share in _shares)
+        {
+            if (share.Group == group) return share;
+        }
+        return null;
+    }
+
+    private static bool OffersHashOf(IList<CipherSuite> suites, CipherSuite ticketSuite)
+    {
+        var hash = Crypto.CipherSuites.Hash(ticketSuite);
+        for (int i = 0; i < suites.Count; i++)
+        {
+            if (Crypto.CipherSuites.Hash(suites[i]) == hash) return true;
+        }
+        return false;
+    }
 
     public ClientHello Build(byte[]? cookie = null)
     {
@@ -59,7 +76,7 @@ internal sealed class ClientHelloBuilder
         ext.Add(new(ExtensionType.SupportedGroups, U16ListExtension.Encode(Groups)));
         ext.Add(new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_options.SignatureSchemes)));
         // Certificates may carry RSASSA-PKCS1-v1_5 signatures even though CertificateVerify may not (RFC 8446 §4.2.3).
-        ext.Add(new(ExtensionType.SignatureAlgorithmsCert, U16ListExtension.Encode(CertificateSchemes())));
+        ext.Add(new(ExtensionType.SignatureAlgorithmsCert, U16ListExtension.Encode(_options.SignatureSchemes, CertificateOnlySchemes)));
         if (_options.ApplicationProtocols.Count > 0)
             ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode(_options.ApplicationProtocols)));
         ext.Add(new(ExtensionType.RecordSizeLimit, RecordSizeLimitExtension.Encode(_options.RecordSizeLimit)));
@@ -102,13 +119,9 @@ internal sealed class ClientHelloBuilder
         return Build(cookie);
     }
 
-    private IEnumerable<SignatureScheme> CertificateSchemes()
-    {
-        foreach (var s in _options.SignatureSchemes) yield return s;
-        yield return SignatureScheme.RsaPkcs1Sha256;
-        yield return SignatureScheme.RsaPkcs1Sha384;
-        yield return SignatureScheme.RsaPkcs1Sha512;
-    }
+    // Offered in signature_algorithms_cert after the options' schemes.
+    private static readonly SignatureScheme[] CertificateOnlySchemes =
+        [SignatureScheme.RsaPkcs1Sha256, SignatureScheme.RsaPkcs1Sha384, SignatureScheme.RsaPkcs1Sha512];
 
     public void DisposeKeyShares()
     {

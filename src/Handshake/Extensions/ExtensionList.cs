@@ -21,8 +21,8 @@ internal sealed class ExtensionList
 
     public ExtensionList(List<Extension> items) => _items = items;
 
-    // Parsing returns this one instance for every empty block (most CertificateEntry blocks): nothing can add to it.
-    private static readonly ExtensionList Empty = new([]);
+    /// <summary>No extensions. Parsing returns this one instance for every empty block (most CertificateEntry blocks): nothing can add to it.</summary>
+    public static readonly ExtensionList Empty = new([]);
 
     public int Count => _items.Count;
     public IReadOnlyList<Extension> Items => _items;

@@ -66,11 +66,25 @@ internal static class CertificateAuthoritiesExtension
         return names;
     }
 
-    public static byte[] Encode(IEnumerable<ReadOnlyMemory<byte>> names)
+    // A trust store is immutable: its anchors' names are encoded once, not per CertificateRequest.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509.TrustStore, byte[]?> ByStore = new();
+
+    /// <summary>
+    /// The extension_data naming <paramref name="store"/>'s anchors (their subjects), or null when the store is empty or
+    /// the names would take more than 16 KiB (then the extension is left out rather than bloat every CertificateRequest).
+    /// </summary>
+    public static byte[]? ForAnchors(X509.TrustStore store) =>
+        ByStore.TryGetValue(store, out var encoded) ? encoded : ByStore.GetValue(store, Encode);
+
+    private static byte[]? Encode(X509.TrustStore store)
     {
+        var anchors = store.Anchors;
+        int size = 0;
+        for (int i = 0; i < anchors.Count; i++) size += anchors[i].Subject.RawData.Length + 2;
+        if (anchors.Count == 0 || size > 16 * 1024) return null;
         using var w = new TlsWriter();
         int at = w.BeginVector16();
-        foreach (var n in names) w.WriteVector16(n.Span);
+        for (int i = 0; i < anchors.Count; i++) w.WriteVector16(anchors[i].Subject.RawData.Span);
         w.EndVector16(at);
         return w.ToArray();
     }

@@ -26,7 +26,8 @@ internal static class U16ListExtension
         return items;
     }
 
-    public static byte[] Encode<T>(IEnumerable<T> items) where T : struct, Enum
+    /// <summary>The list of <paramref name="items"/> followed by <paramref name="extra"/>.</summary>
+    public static byte[] Encode<T>(IEnumerable<T> items, ReadOnlySpan<T> extra = default) where T : struct, Enum
     {
         using var w = new TlsWriter();
         int at = w.BeginVector16();
@@ -46,6 +47,11 @@ internal static class U16ListExtension
                 var v = i;
                 w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
             }
+        }
+        foreach (var e in extra)
+        {
+            var v = e;
+            w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
         }
         w.EndVector16(at);
         return w.ToArray();

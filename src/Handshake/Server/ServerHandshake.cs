@@ -235,13 +235,9 @@ internal sealed class ServerHandshake : HandshakeMachine
         // Ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
         if (Options.Revocation.Ocsp != OcspPolicy.Off)
             ext.Add(new(ExtensionType.StatusRequest, ReadOnlyMemory<byte>.Empty));
-        if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors)
-        {
-            var names = anchors.Anchors.Select(a => a.Subject.RawData).ToList();
-            int size = names.Sum(x => x.Length + 2);
-            if (names.Count > 0 && size <= 16 * 1024)
-                ext.Add(new(ExtensionType.CertificateAuthorities, CertificateAuthoritiesExtension.Encode(names)));
-        }
+        if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors
+            && CertificateAuthoritiesExtension.ForAnchors(anchors) is { } authorities)
+            ext.Add(new(ExtensionType.CertificateAuthorities, authorities));
         _certificateRequestExtensions = new ExtensionList(ext);
         new CertificateRequest { Extensions = _certificateRequestExtensions }.Write(Writer);
         SendWritten();

@@ -74,10 +74,9 @@ internal static class ServerResumption
             return true;
         try
         {
-            var message = new CertificateMessage
-            {
-                Entries = ticket.ClientChain.Select(c => new CertificateEntry(c, new ExtensionList([]))).ToList(),
-            };
+            var entries = new List<CertificateEntry>(ticket.ClientChain.Count);
+            for (int i = 0; i < ticket.ClientChain.Count; i++) entries.Add(new CertificateEntry(ticket.ClientChain[i], ExtensionList.Empty));
+            var message = new CertificateMessage { Entries = entries };
             identity = CertificateAuthentication.ValidateChain(message, options, peerIsServer: false, expectedName: null);
             identity = CertificateAuthentication.Authorize(identity, options);
             return true;

@@ -28,15 +28,8 @@ public class HkdfTests
     [InlineData(true)] // the hashing underneath on the BCL, as on a machine without libcrypto
     public void AgreesWithTheBclForEveryHashKeyLengthAndOutputLength(bool bclHashes)
     {
-        Sha2Context.UseBclForTests = bclHashes;
-        try
-        {
-            AgreesWithTheBcl();
-        }
-        finally
-        {
-            Sha2Context.UseBclForTests = false;
-        }
+        using var hashing = BclHashes.Use(bclHashes);
+        AgreesWithTheBcl();
     }
 
     private static void AgreesWithTheBcl()

@@ -14,41 +14,34 @@ public class HmacKeyTests
     [InlineData(true)] // the hashing underneath on the BCL, as on a machine without libcrypto
     public void OneKeyServesManyMacsOnBothHashBackends(bool bclHashes)
     {
-        Sha2Context.UseBclForTests = bclHashes;
-        try
+        using var hashing = BclHashes.Use(bclHashes);
+        var random = new Random(2104);
+        foreach (var hash in new[] { HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512 })
         {
-            var random = new Random(2104);
-            foreach (var hash in new[] { HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512 })
+            // Empty, short, block-sized and longer-than-a-block keys (hashed first, RFC 2104 §2).
+            foreach (int keyLength in new[] { 0, 20, 64, 128, 129, 300 })
             {
-                // Empty, short, block-sized and longer-than-a-block keys (hashed first, RFC 2104 §2).
-                foreach (int keyLength in new[] { 0, 20, 64, 128, 129, 300 })
+                var key = new byte[keyLength];
+                random.NextBytes(key);
+                var keyed = new HmacKey();
+                keyed.Init(hash, key);
+                Assert.Equal(Hmac.HashLength(hash), keyed.Length);
+                foreach (int dataLength in new[] { 0, 1, 55, 64, 200, 1000 })
                 {
-                    var key = new byte[keyLength];
-                    random.NextBytes(key);
-                    var keyed = new HmacKey();
-                    keyed.Init(hash, key);
-                    Assert.Equal(Hmac.HashLength(hash), keyed.Length);
-                    foreach (int dataLength in new[] { 0, 1, 55, 64, 200, 1000 })
-                    {
-                        var data = new byte[dataLength];
-                        random.NextBytes(data);
-                        int cut = dataLength / 3;
-                        var mac = new byte[64];
-                        keyed.Compute(data.AsSpan(0, cut), data.AsSpan(cut, cut), data.AsSpan(2 * cut), mac);
-                        Assert.Equal(Reference(hash, key, data), mac[..keyed.Length]);
-                        var oneShot = new byte[64];
-                        Hmac.Compute(hash, key, data, oneShot);
-                        Assert.Equal(mac, oneShot);
-                    }
-                    keyed.Dispose();
-                    Assert.False(keyed.IsSet);
-                    Assert.Throws<InvalidOperationException>(() => keyed.Compute([], [], [], new byte[64]));
+                    var data = new byte[dataLength];
+                    random.NextBytes(data);
+                    int cut = dataLength / 3;
+                    var mac = new byte[64];
+                    keyed.Compute(data.AsSpan(0, cut), data.AsSpan(cut, cut), data.AsSpan(2 * cut), mac);
+                    Assert.Equal(Reference(hash, key, data), mac[..keyed.Length]);
+                    var oneShot = new byte[64];
+                    Hmac.Compute(hash, key, data, oneShot);
+                    Assert.Equal(mac, oneShot);
                 }
+                keyed.Dispose();
+                Assert.False(keyed.IsSet);
+                Assert.Throws<InvalidOperationException>(() => keyed.Compute([], [], [], new byte[64]));
             }
-        }
-        finally
-        {
-            Sha2Context.UseBclForTests = false;
         }
     }
 

@@ -21,35 +21,28 @@ public class Sha2ContextTests
     [InlineData(true)]
     public void DigestsInPiecesMatchTheBclAcrossBlockBoundaries(bool bcl)
     {
-        Sha2Context.UseBclForTests = bcl;
-        try
+        using var hashing = BclHashes.Use(bcl);
+        var random = new Random(180);
+        foreach (var hash in Hashes)
         {
-            var random = new Random(180);
-            foreach (var hash in Hashes)
+            foreach (int length in new[] { 0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 1000 })
             {
-                foreach (int length in new[] { 0, 1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 1000 })
-                {
-                    var data = new byte[length];
-                    random.NextBytes(data);
-                    var context = new Sha2Context();
-                    context.Start(hash);
-                    int cut = length == 0 ? 0 : random.Next(length);
-                    context.Append(data.AsSpan(0, cut));
-                    context.Append(data.AsSpan(cut));
-                    var digest = new byte[64];
-                    int n = context.Finish(digest);
-                    Assert.Equal(Expected(hash, data), digest[..n]);
-                    context.Dispose();
+                var data = new byte[length];
+                random.NextBytes(data);
+                var context = new Sha2Context();
+                context.Start(hash);
+                int cut = length == 0 ? 0 : random.Next(length);
+                context.Append(data.AsSpan(0, cut));
+                context.Append(data.AsSpan(cut));
+                var digest = new byte[64];
+                int n = context.Finish(digest);
+                Assert.Equal(Expected(hash, data), digest[..n]);
+                context.Dispose();
 
-                    var oneShot = new byte[64];
-                    Assert.Equal(n, Sha2Context.HashData(hash, data, oneShot));
-                    Assert.Equal(digest, oneShot);
-                }
+                var oneShot = new byte[64];
+                Assert.Equal(n, Sha2Context.HashData(hash, data, oneShot));
+                Assert.Equal(digest, oneShot);
             }
-        }
-        finally
-        {
-            Sha2Context.UseBclForTests = false;
         }
     }
 
@@ -58,41 +51,34 @@ public class Sha2ContextTests
     [InlineData(true)]
     public void PeekingLeavesTheRunningHashUntouched(bool bcl)
     {
-        Sha2Context.UseBclForTests = bcl;
-        try
+        using var hashing = BclHashes.Use(bcl);
+        foreach (var hash in Hashes)
         {
-            foreach (var hash in Hashes)
-            {
-                var first = new byte[150];
-                var extra = new byte[70];
-                var second = new byte[30];
-                new Random(8446).NextBytes(first);
-                extra.AsSpan().Fill(0xAB);
-                second.AsSpan().Fill(0xCD);
-                var context = new Sha2Context();
-                context.Start(hash);
-                context.Append(first);
-                var peek = new byte[64];
-                int n = context.PeekHash(peek);
-                Assert.Equal(Expected(hash, first), peek[..n]);
-                context.PeekHash(peek, extra);
-                Assert.Equal(Expected(hash, [.. first, .. extra]), peek[..n]);
-                context.Append(second);
-                var final = new byte[64];
-                context.Finish(final);
-                Assert.Equal(Expected(hash, [.. first, .. second]), final[..n]);
+            var first = new byte[150];
+            var extra = new byte[70];
+            var second = new byte[30];
+            new Random(8446).NextBytes(first);
+            extra.AsSpan().Fill(0xAB);
+            second.AsSpan().Fill(0xCD);
+            var context = new Sha2Context();
+            context.Start(hash);
+            context.Append(first);
+            var peek = new byte[64];
+            int n = context.PeekHash(peek);
+            Assert.Equal(Expected(hash, first), peek[..n]);
+            context.PeekHash(peek, extra);
+            Assert.Equal(Expected(hash, [.. first, .. extra]), peek[..n]);
+            context.Append(second);
+            var final = new byte[64];
+            context.Finish(final);
+            Assert.Equal(Expected(hash, [.. first, .. second]), final[..n]);
 
-                // Restarting forgets what was appended before.
-                context.Start(hash);
-                context.Append(second);
-                context.Finish(final);
-                Assert.Equal(Expected(hash, second), final[..n]);
-                context.Dispose();
-            }
-        }
-        finally
-        {
-            Sha2Context.UseBclForTests = false;
+            // Restarting forgets what was appended before.
+            context.Start(hash);
+            context.Append(second);
+            context.Finish(final);
+            Assert.Equal(Expected(hash, second), final[..n]);
+            context.Dispose();
         }
     }
 

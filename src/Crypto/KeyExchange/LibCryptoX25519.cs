@@ -34,7 +34,7 @@ internal static unsafe partial class LibCryptoX25519
     });
 
     // One import context per thread, freed by its finaliser when the thread has ended.
-    [ThreadStatic] private static ImportContext? t_importer;
+    [ThreadStatic] private static PrivateKeyHandle? t_importer;
 
     public static bool IsAvailable => Available.Value;
 
@@ -104,18 +104,9 @@ internal static unsafe partial class LibCryptoX25519
     /// </summary>
     private static nint FromData(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
     {
-        var importer = t_importer;
-        if (importer is null)
-        {
-            importer = new ImportContext();
-            // A context libcrypto failed to make is not kept: the next import tries again.
-            if (importer.IsInvalid)
-            {
-                importer.Dispose();
-                return 0;
-            }
-            t_importer = importer;
-        }
+        // A context libcrypto failed to make is not kept: the next import tries again.
+        var importer = t_importer ??= NewImportContext();
+        if (importer is null) return 0;
         nint key = 0;
         ReadOnlySpan<byte> priv = "priv\0"u8, pub = "pub\0"u8;
         fixed (byte* privName = priv)
@@ -163,7 +154,10 @@ internal static unsafe partial class LibCryptoX25519
         }
     }
 
-    /// <summary>An EVP_PKEY_CTX set up for derivation with an X25519 private key; freeing it frees (and so clears) the key.</summary>
+    /// <summary>
+    /// An EVP_PKEY_CTX: a share's derivation context holding its private key (freeing it frees, and so clears, the key),
+    /// or a thread's import context.
+    /// </summary>
     internal sealed class PrivateKeyHandle : SafeHandle
     {
         public PrivateKeyHandle(nint handle) : base(0, ownsHandle: true) => SetHandle(handle);
@@ -177,30 +171,17 @@ internal static unsafe partial class LibCryptoX25519
         }
     }
 
-    /// <summary>An EVP_PKEY_CTX for X25519 set up for <c>EVP_PKEY_fromdata</c>; used by one thread at a time.</summary>
-    private sealed class ImportContext : SafeHandle
+    /// <summary>An EVP_PKEY_CTX for X25519 set up for <c>EVP_PKEY_fromdata</c>, or null if libcrypto refused it.</summary>
+    private static PrivateKeyHandle? NewImportContext()
     {
-        public ImportContext() : base(0, ownsHandle: true)
+        ReadOnlySpan<byte> x25519 = "X25519\0"u8;
+        fixed (byte* name = x25519)
         {
-            ReadOnlySpan<byte> x25519 = "X25519\0"u8;
-            fixed (byte* name = x25519)
-            {
-                nint ctx = EVP_PKEY_CTX_new_from_name(0, name, null);
-                if (ctx != 0 && EVP_PKEY_fromdata_init(ctx) != 1)
-                {
-                    EVP_PKEY_CTX_free(ctx);
-                    ctx = 0;
-                }
-                SetHandle(ctx);
-            }
-        }
-
-        public override bool IsInvalid => handle == 0;
-
-        protected override bool ReleaseHandle()
-        {
-            EVP_PKEY_CTX_free(handle);
-            return true;
+            var context = new PrivateKeyHandle(EVP_PKEY_CTX_new_from_name(0, name, null));
+            if (!context.IsInvalid && EVP_PKEY_fromdata_init(context.DangerousGetHandle()) == 1)
+                return context;
+            context.Dispose();
+            return null;
         }
     }
 

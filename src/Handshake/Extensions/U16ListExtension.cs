@@ -27,26 +27,15 @@ internal static class U16ListExtension
     }
 
     /// <summary>The list of <paramref name="items"/> followed by <paramref name="extra"/>.</summary>
-    public static byte[] Encode<T>(IEnumerable<T> items, ReadOnlySpan<T> extra = default) where T : struct, Enum
+    public static byte[] Encode<T>(IList<T> items, ReadOnlySpan<T> extra = default) where T : struct, Enum
     {
         using var w = new TlsWriter();
         int at = w.BeginVector16();
-        if (items is IList<T> list)
+        // Indexed: options hold lists, and a foreach over the interface would box its enumerator.
+        for (int i = 0; i < items.Count; i++)
         {
-            // Options hold lists: no boxed enumerator.
-            for (int i = 0; i < list.Count; i++)
-            {
-                var v = list[i];
-                w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
-            }
-        }
-        else
-        {
-            foreach (var i in items)
-            {
-                var v = i;
-                w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
-            }
+            var v = items[i];
+            w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
         }
         foreach (var e in extra)
         {

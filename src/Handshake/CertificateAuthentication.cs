@@ -107,7 +107,9 @@ internal static class CertificateAuthentication
         var encoded = new ReadOnlyMemory<byte>[message.Entries.Count];
         for (int i = 0; i < encoded.Length; i++) encoded[i] = message.Entries[i].CertData;
         // A chain seen before is answered from the cache without parsing (ChainValidator.ValidateEncoded).
-        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateEncoded(encoded, validationOptions);
+        // The entries are slices of the received message, a copy of its own that nothing writes to: the certificates
+        // are parsed in place.
+        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateReceived(encoded, validationOptions);
         if (!result.IsValid)
         {
             var error = result.Error!;

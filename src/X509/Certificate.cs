@@ -13,10 +13,19 @@ public sealed class Certificate
 {
     private readonly CertificateExtensions _extensions;
     private readonly string? _signatureProblem;
-    private readonly string? _spiffeId;
     private object? _keyOrError;
 
-    private Certificate(byte[] raw, ref Parts parts)
+    // Views of the extensions made on first use (a handshake reads a few of them): shared results, so a race only
+    // makes one twice.
+    private string[]? _dnsNames;
+    private string[]? _uris;
+    private string[]? _emailAddresses;
+    private DistinguishedName[]? _directoryNames;
+    private IPAddress[]? _ipAddresses;
+    private string[]? _extendedKeyUsage;
+    private int _selfIssued; // 0 unknown, 1 no, 2 yes
+
+    private Certificate(ReadOnlyMemory<byte> raw, ref Parts parts)
     {
         RawData = raw;
         TbsCertificate = parts.Tbs;
@@ -34,15 +43,6 @@ public sealed class Certificate
         SignatureAlgorithmsMatch = parts.AlgorithmsMatch;
         Signature = parts.Signature;
         _extensions = parts.Extensions ?? CertificateExtensions.Empty;
-        DnsNames = _extensions.NamesOf(GeneralNameKind.DnsName, static n => n.Text);
-        Uris = _extensions.NamesOf(GeneralNameKind.Uri, static n => n.Text);
-        EmailAddresses = _extensions.NamesOf(GeneralNameKind.Rfc822Name, static n => n.Text);
-        DirectoryNames = _extensions.NamesOf(GeneralNameKind.DirectoryName, static n => n.DirectoryName);
-        IpAddresses = _extensions.IpAddresses();
-        ExtendedKeyUsage = _extensions.ExtendedKeyUsage is { } eku ? Array.ConvertAll(eku, o => DerReader.OidToString(o)) : null;
-        // X509-SVID §2: exactly one URI SAN, which must be a SPIFFE ID.
-        _spiffeId = Uris.Count == 1 && SpiffeIdentity.IsValid(Uris[0]) ? Uris[0] : null;
-        IsSelfIssued = Subject.Matches(Issuer);
     }
 
     /// <summary>The whole DER encoding.</summary>
@@ -105,7 +105,7 @@ public sealed class Certificate
     public KeyUsageFlags? KeyUsage => _extensions.KeyUsage;
 
     /// <summary>extendedKeyUsage purposes as dotted OIDs (§4.2.1.12), or null when the extension is absent.</summary>
-    public IReadOnlyList<string>? ExtendedKeyUsage { get; }
+    public IReadOnlyList<string>? ExtendedKeyUsage => _extendedKeyUsage ??= _extensions.ExtendedKeyUsageOids();
 
     /// <summary>True if extendedKeyUsage contains anyExtendedKeyUsage.</summary>
     public bool HasAnyExtendedKeyUsage => HasExtendedKeyUsage(Oids.AnyExtendedKeyUsage);
@@ -117,22 +117,22 @@ public sealed class Certificate
     public bool HasSubjectAlternativeName => _extensions.HasSubjectAltName;
 
     /// <summary>dNSName entries of subjectAltName.</summary>
-    public IReadOnlyList<string> DnsNames { get; }
+    public IReadOnlyList<string> DnsNames => _dnsNames ??= _extensions.NamesOf(GeneralNameKind.DnsName, static n => n.Text);
 
     /// <summary>iPAddress entries of subjectAltName.</summary>
-    public IReadOnlyList<IPAddress> IpAddresses { get; }
+    public IReadOnlyList<IPAddress> IpAddresses => _ipAddresses ??= _extensions.IpAddresses();
 
     /// <summary>uniformResourceIdentifier entries of subjectAltName.</summary>
-    public IReadOnlyList<string> Uris { get; }
+    public IReadOnlyList<string> Uris => _uris ??= _extensions.NamesOf(GeneralNameKind.Uri, static n => n.Text);
 
     /// <summary>rfc822Name entries of subjectAltName.</summary>
-    public IReadOnlyList<string> EmailAddresses { get; }
+    public IReadOnlyList<string> EmailAddresses => _emailAddresses ??= _extensions.NamesOf(GeneralNameKind.Rfc822Name, static n => n.Text);
 
     /// <summary>directoryName entries of subjectAltName.</summary>
-    public IReadOnlyList<DistinguishedName> DirectoryNames { get; }
+    public IReadOnlyList<DistinguishedName> DirectoryNames => _directoryNames ??= _extensions.NamesOf(GeneralNameKind.DirectoryName, static n => n.DirectoryName);
 
     /// <summary>subjectKeyIdentifier (§4.2.1.2), or null when absent.</summary>
-    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier is { } ski ? new ReadOnlyMemory<byte>(ski) : (ReadOnlyMemory<byte>?)null;
+    public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier;
 
     /// <summary>authorityKeyIdentifier (§4.2.1.1), or null when absent.</summary>
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier => _extensions.AuthorityKeyIdentifier;
@@ -147,10 +147,19 @@ public sealed class Certificate
     public bool HasUnknownCriticalExtension => _extensions.HasUnknownCritical;
 
     /// <summary>The SPIFFE ID (X509-SVID §2): the single URI SAN when it is a valid SPIFFE ID, otherwise null.</summary>
-    public string? SpiffeId => _spiffeId;
+    public string? SpiffeId => _extensions.SpiffeId();
 
     /// <summary>True if subject and issuer are the same name (RFC 5280 §6.1 "self-issued").</summary>
-    public bool IsSelfIssued { get; }
+    public bool IsSelfIssued
+    {
+        get
+        {
+            int known = _selfIssued;
+            if (known == 0)
+                _selfIssued = known = Subject.Matches(Issuer) ? 2 : 1;
+            return known == 2;
+        }
+    }
 
     /// <summary>True if the outer signatureAlgorithm equals the signature field inside tbsCertificate (§4.1.1.2).</summary>
     internal bool SignatureAlgorithmsMatch { get; }
@@ -160,22 +169,13 @@ public sealed class Certificate
 
     internal string? FirstUnknownCriticalExtension => _extensions.FirstUnknownCriticalOid;
 
-    internal byte[]? SubjectKeyIdentifierBytes => _extensions.SubjectKeyIdentifier;
-
     /// <summary>The fullName entries of each cRLDistributionPoints entry (§4.2.1.13), or null when the extension is absent.</summary>
     internal GeneralName[][]? CrlDistributionPointNames => _extensions.CrlDistributionPointNames;
 
-    internal bool HasExtendedKeyUsage(byte[] purpose)
-    {
-        if (_extensions.ExtendedKeyUsage is not { } list)
-            return false;
-        foreach (byte[] oid in list)
-        {
-            if (Oids.Is(oid, purpose))
-                return true;
-        }
-        return false;
-    }
+    internal bool HasExtendedKeyUsage(byte[] purpose) => _extensions.HasExtendedKeyUsage(purpose);
+
+    /// <summary>The criticality of the extension of the given type, or null when it is absent.</summary>
+    internal bool? IsExtensionCritical(byte[] oid) => _extensions.IsCritical(oid);
 
     internal bool HasExtendedKeyUsageExtension => _extensions.ExtendedKeyUsage is not null;
 
@@ -216,12 +216,24 @@ public sealed class Certificate
 
     /// <summary>Parses one DER certificate. The input is copied; trailing bytes after the certificate are rejected.</summary>
     /// <exception cref="X509FormatException">The input is not a well-formed certificate.</exception>
-    public static Certificate Parse(ReadOnlyMemory<byte> der)
+    public static Certificate Parse(ReadOnlyMemory<byte> der) => ParseIn(der.ToArray());
+
+    /// <summary>
+    /// Parses a certificate that lies in an array nobody will write to again (a received handshake message), keeping
+    /// it and its fields as slices of that array instead of a copy. Other memory is copied.
+    /// </summary>
+    internal static Certificate ParseImmutable(ReadOnlyMemory<byte> der) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(der, out ArraySegment<byte> segment)
+            ? ParseIn(segment.Array!, der)
+            : ParseIn(der.ToArray());
+
+    private static Certificate ParseIn(byte[] array) => ParseIn(array, array);
+
+    private static Certificate ParseIn(byte[] array, ReadOnlyMemory<byte> der)
     {
-        byte[] raw = der.ToArray();
         var parts = default(Parts);
-        CertificateParser.Parse(raw, ref parts);
-        return new Certificate(raw, ref parts);
+        CertificateParser.Parse(array, der.Span, ref parts);
+        return new Certificate(der, ref parts);
     }
 
     /// <summary>Fields collected by <see cref="CertificateParser"/>.</summary>

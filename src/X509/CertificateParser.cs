@@ -4,9 +4,10 @@ namespace TlsEngine.X509;
 internal static class CertificateParser
 {
     // Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
-    public static void Parse(byte[] raw, ref Certificate.Parts parts)
+    // der lies in raw; every field is kept as a slice of raw.
+    public static void Parse(byte[] raw, ReadOnlySpan<byte> der, ref Certificate.Parts parts)
     {
-        var top = new DerReader(raw);
+        var top = new DerReader(der);
         DerReader cert = top.ReadSequence("Certificate");
         top.ExpectEnd("Certificate");
 
@@ -74,7 +75,7 @@ internal static class CertificateParser
         if (tbs.TryReadExplicit(3, F + ".extensions", out DerReader extReader))
         {
             RequireVersion(parts.Version, 3, F + ".extensions");
-            parts.Extensions = CertificateExtensions.Read(ref extReader, raw, raw);
+            parts.Extensions = CertificateExtensions.Read(ref extReader, raw);
             extReader.ExpectEnd(F + ".extensions");
         }
         tbs.ExpectEnd(F);

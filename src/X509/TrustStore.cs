@@ -37,8 +37,8 @@ public sealed class TrustStore
             unique.Add(c);
             Add(subjects, c.Subject.NormalizedKey, c);
             Add(exactSubjects, Convert.ToHexString(c.Subject.RawData.Span), c);
-            if (c.SubjectKeyIdentifierBytes is { } ski)
-                Add(skis, Convert.ToHexString(ski), c);
+            if (c.SubjectKeyIdentifier is { } ski)
+                Add(skis, Convert.ToHexString(ski.Span), c);
         }
         _anchors = unique.ToArray();
         _bySubject = Freeze(subjects);

@@ -181,6 +181,100 @@ public class CertificateParsingTests
     }
 
     [Fact]
+    public void ParseCopiesItsInputButAReceivedCertificateIsParsedInPlace()
+    {
+        TestCert root = TestPki.Root();
+        TestCert leaf = TestPki.Leaf(root, edit: s => new CertSpec { Subject = "CN=in place", Eku = ["1.3.6.1.5.5.7.3.2"], Uris = ["spiffe://example.org/a"] });
+        // A certificate inside a larger message, as the handshake hands it over.
+        byte[] message = [0xAA, 0xBB, .. leaf.Der, 0xCC];
+        ReadOnlyMemory<byte> entry = message.AsMemory(2, leaf.Der.Length);
+
+        Certificate copied = Certificate.Parse(entry);
+        Certificate inPlace = Certificate.ParseImmutable(entry);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(inPlace.RawData, out var own));
+        Assert.Same(message, own.Array);
+        Assert.Equal(2, own.Offset);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(inPlace.Subject.RawData, out var subject));
+        Assert.Same(message, subject.Array);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(inPlace.SubjectKeyIdentifier!.Value, out var ski));
+        Assert.Same(message, ski.Array);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(inPlace.AuthorityKeyIdentifier!.KeyIdentifier!.Value, out var aki));
+        Assert.Same(message, aki.Array);
+        foreach (Certificate c in new[] { copied, inPlace })
+        {
+            Assert.Equal(leaf.Der, c.RawData.ToArray());
+            Assert.Equal("CN=in place", c.Subject.ToString());
+            Assert.Equal(["1.3.6.1.5.5.7.3.2"], c.ExtendedKeyUsage!);
+            Assert.True(c.HasExtendedKeyUsage(Oids.ClientAuth));
+            Assert.False(c.HasExtendedKeyUsage(Oids.ServerAuth));
+            Assert.Equal("spiffe://example.org/a", c.SpiffeId);
+            Assert.Equal(leaf.SubjectKeyId, c.SubjectKeyIdentifier!.Value.ToArray());
+            Assert.Equal(root.SubjectKeyId, c.AuthorityKeyIdentifier!.KeyIdentifier!.Value.ToArray());
+            Assert.True(root.Parsed.PublicKey.Verify(c.SignatureAlgorithm!.Value, c.TbsCertificate.Span, c.Signature.Span));
+        }
+
+        // Parse made its own copy: overwriting the message changes only the certificate parsed in place.
+        message.AsSpan(2, leaf.Der.Length).Clear();
+        Assert.Equal(leaf.Der, copied.RawData.ToArray());
+        Assert.NotEqual(leaf.Der, inPlace.RawData.ToArray());
+
+        // Memory that is not an array is copied.
+        using var native = new OpaqueMemory(leaf.Der);
+        Certificate fromNative = Certificate.ParseImmutable(native.Memory);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(fromNative.RawData, out var copy));
+        Assert.Equal(leaf.Der, copy.Array);
+    }
+
+    [Fact]
+    public void ExtensionObjectsAreMadeOnceAndMatchTheEncoding()
+    {
+        TestCert root = TestPki.Root();
+        TestCert leaf = TestPki.Leaf(root, edit: s => new CertSpec
+        {
+            Subject = "CN=extensions",
+            Eku = ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"],
+            DnsNames = ["a.example"],
+            Extra = [new BclExtension("1.2.3.4.9", [0x05, 0x00], false)],
+        });
+        Certificate c = leaf.Parsed;
+        using var bcl = X509CertificateLoader.LoadCertificate(leaf.Der);
+        Assert.Same(c.Extensions, c.Extensions);
+        Assert.Equal(bcl.Extensions.Count, c.Extensions.Count);
+        for (int i = 0; i < c.Extensions.Count; i++)
+        {
+            Assert.Equal(bcl.Extensions[i].Oid!.Value, c.Extensions[i].Oid);
+            Assert.Equal(bcl.Extensions[i].Critical, c.Extensions[i].Critical);
+            Assert.Equal(bcl.Extensions[i].RawData, c.Extensions[i].Value.ToArray());
+            Assert.Same(c.Extensions[i], c.GetExtension(c.Extensions[i].Oid));
+        }
+        Assert.Null(c.GetExtension("1.2.3.4.10"));
+        foreach (X509Extension e in c.Extensions)
+            Assert.Equal(e.Critical, c.IsExtensionCritical(e.OidContent.ToArray()));
+        Assert.Null(c.IsExtensionCritical(Oids.NameConstraints));
+        Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], c.ExtendedKeyUsage!);
+        Assert.Same(c.DnsNames, c.DnsNames);
+        Assert.Null(TestPki.Leaf(root, edit: s => new CertSpec { Subject = "CN=no eku" }).Parsed.ExtendedKeyUsage);
+    }
+
+    // Memory whose array TryGetArray does not reveal (as for native memory).
+    private sealed class OpaqueMemory(byte[] contents) : System.Buffers.MemoryManager<byte>
+    {
+        private readonly byte[] _contents = (byte[])contents.Clone();
+
+        public override Span<byte> GetSpan() => _contents;
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException("not pinned in these tests");
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+
+    [Fact]
     public void RejectsTrailingDataAfterTheCertificate()
     {
         TestCert root = TestPki.Root();

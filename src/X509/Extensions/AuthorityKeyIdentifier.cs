@@ -3,11 +3,11 @@ namespace TlsEngine.X509;
 /// <summary>The authorityKeyIdentifier extension (RFC 5280 §4.2.1.1).</summary>
 public sealed class AuthorityKeyIdentifier
 {
-    private AuthorityKeyIdentifier(byte[]? keyIdentifier, GeneralName[]? issuer, byte[]? serial)
+    private AuthorityKeyIdentifier(ReadOnlyMemory<byte>? keyIdentifier, GeneralName[]? issuer, ReadOnlyMemory<byte>? serial)
     {
-        KeyIdentifier = keyIdentifier is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(keyIdentifier);
+        KeyIdentifier = keyIdentifier;
         AuthorityCertIssuer = issuer;
-        AuthorityCertSerialNumber = serial is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(serial);
+        AuthorityCertSerialNumber = serial;
     }
 
     /// <summary>The keyIdentifier field: normally the issuer's subjectKeyIdentifier. Null if absent.</summary>
@@ -22,17 +22,18 @@ public sealed class AuthorityKeyIdentifier
     // AuthorityKeyIdentifier ::= SEQUENCE {
     //   keyIdentifier [0] KeyIdentifier OPTIONAL, authorityCertIssuer [1] GeneralNames OPTIONAL,
     //   authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }   -- IMPLICIT tags
-    internal static AuthorityKeyIdentifier Parse(ReadOnlySpan<byte> value)
+    // The identifiers are slices of owner, in which value lies.
+    internal static AuthorityKeyIdentifier Parse(ReadOnlySpan<byte> value, ReadOnlyMemory<byte> owner)
     {
         const string Field = "authorityKeyIdentifier";
         var outer = new DerReader(value);
         DerReader seq = outer.ReadSequence(Field);
         outer.ExpectEnd(Field);
-        byte[]? keyId = null;
+        ReadOnlyMemory<byte>? keyId = null;
         GeneralName[]? issuer = null;
-        byte[]? serial = null;
+        ReadOnlyMemory<byte>? serial = null;
         if (seq.IsNext(DerTag.ContextPrimitive(0)))
-            keyId = seq.ReadContent(DerTag.ContextPrimitive(0), Field + ".keyIdentifier").ToArray();
+            keyId = MemorySlice.Within(owner, seq.ReadContent(DerTag.ContextPrimitive(0), Field + ".keyIdentifier"));
         if (seq.IsNext(DerTag.ContextConstructed(1)))
         {
             DerReader names = seq.ReadConstructed(DerTag.ContextConstructed(1), Field + ".authorityCertIssuer");
@@ -48,7 +49,7 @@ public sealed class AuthorityKeyIdentifier
             issuer = list.ToArray();
         }
         if (seq.IsNext(DerTag.ContextPrimitive(2)))
-            serial = DerReader.ValidateInteger(seq.ReadContent(DerTag.ContextPrimitive(2), Field + ".authorityCertSerialNumber"), Field).ToArray();
+            serial = MemorySlice.Within(owner, DerReader.ValidateInteger(seq.ReadContent(DerTag.ContextPrimitive(2), Field + ".authorityCertSerialNumber"), Field));
         seq.ExpectEnd(Field);
         return new AuthorityKeyIdentifier(keyId, issuer, serial);
     }

@@ -8,15 +8,28 @@ internal sealed class CertificateExtensions
     /// <summary>Upper bound on the number of extensions in one certificate.</summary>
     public const int MaxExtensions = 64;
 
-    public static readonly CertificateExtensions Empty = new();
+    public static readonly CertificateExtensions Empty = new(default, []);
 
-    public X509Extension[] All { get; private set; } = [];
+    // The extensions as positions in the owner (the certificate's bytes): X509Extension objects are made only for the
+    // public Certificate.Extensions.
+    private readonly ReadOnlyMemory<byte> _owner;
+    private readonly Slot[] _slots;
+    private X509Extension[]? _objects;
+
+    private CertificateExtensions(ReadOnlyMemory<byte> owner, Slot[] slots)
+    {
+        _owner = owner;
+        _slots = slots;
+    }
+
+    public int Count => _slots.Length;
     public BasicConstraints? BasicConstraints { get; private set; }
     public KeyUsageFlags? KeyUsage { get; private set; }
-    public byte[][]? ExtendedKeyUsage { get; private set; }
+    /// <summary>The extKeyUsage SEQUENCE contents (validated), or null when the extension is absent.</summary>
+    public ReadOnlyMemory<byte>? ExtendedKeyUsage { get; private set; }
     public GeneralName[] SubjectAltNames { get; private set; } = [];
     public bool HasSubjectAltName { get; private set; }
-    public byte[]? SubjectKeyIdentifier { get; private set; }
+    public ReadOnlyMemory<byte>? SubjectKeyIdentifier { get; private set; }
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier { get; private set; }
     public NameConstraints? NameConstraints { get; private set; }
     public PolicyExtensions Policies { get; private set; } = PolicyExtensions.None;
@@ -24,31 +37,73 @@ internal sealed class CertificateExtensions
     public GeneralName[][]? CrlDistributionPointNames { get; private set; }
     public string? FirstUnknownCriticalOid { get; private set; }
 
+    /// <summary>Every extension as an object, in encoded order (made on first use).</summary>
+    public X509Extension[] All
+    {
+        get
+        {
+            if (_objects is { } made)
+                return made;
+            var all = new X509Extension[_slots.Length];
+            for (int i = 0; i < all.Length; i++)
+            {
+                Slot s = _slots[i];
+                all[i] = new X509Extension(_owner.Slice(s.OidOffset, s.OidLength), s.Critical, _owner.Slice(s.ValueOffset, s.ValueLength));
+            }
+            return _objects = all;
+        }
+    }
+
+    /// <summary>The criticality of the extension of the given type: null when absent.</summary>
+    public bool? IsCritical(byte[] oid)
+    {
+        ReadOnlySpan<byte> owner = _owner.Span;
+        foreach (Slot s in _slots)
+        {
+            if (Oids.Is(owner.Slice(s.OidOffset, s.OidLength), oid))
+                return s.Critical;
+        }
+        return null;
+    }
+
     // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
     // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
-    public static CertificateExtensions Read(ref DerReader reader, ReadOnlyMemory<byte> owner, byte[] ownerArray)
+    /// <summary>Reads the extensions of a certificate whose bytes are <paramref name="owner"/> (a whole array).</summary>
+    public static CertificateExtensions Read(ref DerReader reader, byte[] owner)
     {
         const string Field = "extensions";
         DerReader seq = reader.ReadSequence(Field);
-        var result = new CertificateExtensions();
-        var list = new List<X509Extension>();
-        while (seq.HasData)
+        // Counted first, so that the positions go straight into an array of the right size.
+        int count = 0;
+        for (DerReader counter = seq; counter.HasData; count++)
         {
-            if (list.Count >= MaxExtensions)
+            if (count >= MaxExtensions)
                 throw new X509FormatException(Field, $"more than {MaxExtensions} extensions");
-            X509Extension extension = X509Extension.ReadOne(ref seq, Field, ownerArray, owner, list, out ReadOnlySpan<byte> value);
-            list.Add(extension);
-            result.Apply(extension, value);
+            counter.ReadEncodedValue(Field + ".extension");
         }
-        if (list.Count == 0)
+        if (count == 0)
             throw new X509FormatException(Field, "Extensions must contain at least one extension");
-        result.All = list.ToArray();
+        var slots = new Slot[count];
+        var result = new CertificateExtensions(owner, slots);
+        ReadOnlySpan<byte> ownerSpan = owner;
+        for (int i = 0; i < count; i++)
+        {
+            X509Extension.ReadFields(ref seq, Field, out ReadOnlySpan<byte> oid, out bool critical, out ReadOnlySpan<byte> value);
+            for (int j = 0; j < i; j++)
+            {
+                if (oid.SequenceEqual(ownerSpan.Slice(slots[j].OidOffset, slots[j].OidLength)))
+                    throw X509Extension.Duplicate(Field, oid);
+            }
+            ownerSpan.Overlaps(oid, out int oidOffset);
+            ownerSpan.Overlaps(value, out int valueOffset);
+            slots[i] = new Slot(oidOffset, oid.Length, valueOffset, value.Length, critical);
+            result.Apply(oid, critical, value);
+        }
         return result;
     }
 
-    private void Apply(X509Extension extension, ReadOnlySpan<byte> value)
+    private void Apply(ReadOnlySpan<byte> oid, bool critical, ReadOnlySpan<byte> value)
     {
-        ReadOnlySpan<byte> oid = extension.OidContent.Span;
         if (Oids.Is(oid, Oids.BasicConstraints))
         {
             BasicConstraints = BasicConstraints.Parse(value);
@@ -59,7 +114,7 @@ internal sealed class CertificateExtensions
         }
         else if (Oids.Is(oid, Oids.ExtendedKeyUsage))
         {
-            ExtendedKeyUsage = ParseExtendedKeyUsage(value);
+            ExtendedKeyUsage = MemorySlice.Within(_owner, ValidateExtendedKeyUsage(value));
         }
         else if (Oids.Is(oid, Oids.SubjectAltName))
         {
@@ -71,17 +126,17 @@ internal sealed class CertificateExtensions
         else if (Oids.Is(oid, Oids.SubjectKeyIdentifier))
         {
             // §4.2.1.2: "Conforming CAs MUST mark this extension as non-critical."
-            RejectCritical(extension, "subjectKeyIdentifier", "§4.2.1.2");
+            RejectCritical(critical, "subjectKeyIdentifier", "§4.2.1.2");
             // SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (§4.2.1.2)
             var r = new DerReader(value);
-            SubjectKeyIdentifier = r.ReadOctetString("subjectKeyIdentifier").ToArray();
+            SubjectKeyIdentifier = MemorySlice.Within(_owner, r.ReadOctetString("subjectKeyIdentifier"));
             r.ExpectEnd("subjectKeyIdentifier");
         }
         else if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
         {
             // §4.2.1.1: "Conforming CAs MUST mark this extension as non-critical."
-            RejectCritical(extension, "authorityKeyIdentifier", "§4.2.1.1");
-            AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value);
+            RejectCritical(critical, "authorityKeyIdentifier", "§4.2.1.1");
+            AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value, _owner);
         }
         else if (Oids.Is(oid, Oids.NameConstraints))
         {
@@ -90,62 +145,87 @@ internal sealed class CertificateExtensions
         else if (Oids.Is(oid, Oids.CertificatePolicies) || Oids.Is(oid, Oids.PolicyMappings)
             || Oids.Is(oid, Oids.PolicyConstraints) || Oids.Is(oid, Oids.InhibitAnyPolicy))
         {
-            Policies = PolicyExtensions.Apply(Policies, extension, value);
+            Policies = PolicyExtensions.Apply(Policies, oid, critical, value);
         }
         else if (Oids.Is(oid, Oids.AuthorityInfoAccess))
         {
             ValidateAuthorityInfoAccess(value);
-            MarkUnprocessed(extension);
+            MarkUnprocessed(oid, critical);
         }
         else if (Oids.Is(oid, Oids.CrlDistributionPoints))
         {
             // §4.2.1.13: checked for shape; the fullNames scope partitioned CRLs (§6.3.3 (b)(2)). Not "processed" in the
             // sense of §4.2, so a critical one still fails validation.
             CrlDistributionPointNames = DistributionPoints.ParseCrlDistributionPoints(value);
-            MarkUnprocessed(extension);
-        }
-        else if (Oids.Is(oid, Oids.IssuerAltName))
-        {
-            MarkUnprocessed(extension);
+            MarkUnprocessed(oid, critical);
         }
         else
         {
-            MarkUnprocessed(extension);
+            // issuerAltName and every extension this library does not know.
+            MarkUnprocessed(oid, critical);
         }
     }
 
-    private static void RejectCritical(X509Extension extension, string field, string section)
+    private static void RejectCritical(bool critical, string field, string section)
     {
-        if (extension.Critical)
+        if (critical)
             throw new X509FormatException(field, $"must not be marked critical (RFC 5280 {section})");
     }
 
-    private void MarkUnprocessed(X509Extension extension)
+    private void MarkUnprocessed(ReadOnlySpan<byte> oid, bool critical)
     {
-        if (extension.Critical && !HasUnknownCritical)
+        if (critical && !HasUnknownCritical)
         {
             HasUnknownCritical = true;
-            FirstUnknownCriticalOid = extension.Oid;
+            FirstUnknownCriticalOid = DerReader.OidToString(oid);
         }
     }
 
-    // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (§4.2.1.12)
-    private static byte[][] ParseExtendedKeyUsage(ReadOnlySpan<byte> value)
+    // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (§4.2.1.12); returns the SEQUENCE contents.
+    private static ReadOnlySpan<byte> ValidateExtendedKeyUsage(ReadOnlySpan<byte> value)
     {
         const string Field = "extKeyUsage";
         var outer = new DerReader(value);
-        DerReader seq = outer.ReadSequence(Field);
+        ReadOnlySpan<byte> contents = outer.ReadContent(DerTag.Sequence, Field);
         outer.ExpectEnd(Field);
-        var list = new List<byte[]>();
+        var seq = new DerReader(contents);
+        int count = 0;
         while (seq.HasData)
         {
-            if (list.Count >= 64)
+            if (++count > 64)
                 throw new X509FormatException(Field, "more than 64 key purposes");
-            list.Add(seq.ReadOid(Field + ".keyPurposeId").ToArray());
+            seq.ReadOid(Field + ".keyPurposeId");
         }
-        if (list.Count == 0)
+        if (count == 0)
             throw new X509FormatException(Field, "must contain at least one key purpose");
-        return list.ToArray();
+        return contents;
+    }
+
+    /// <summary>True if extendedKeyUsage is present and lists <paramref name="purpose"/>.</summary>
+    public bool HasExtendedKeyUsage(byte[] purpose)
+    {
+        if (ExtendedKeyUsage is not { } eku)
+            return false;
+        // Validated when read: the walk cannot fail.
+        var seq = new DerReader(eku.Span);
+        while (seq.HasData)
+        {
+            if (Oids.Is(seq.ReadOid("extKeyUsage.keyPurposeId"), purpose))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>The extendedKeyUsage purposes in dotted form, or null when the extension is absent.</summary>
+    public string[]? ExtendedKeyUsageOids()
+    {
+        if (ExtendedKeyUsage is not { } eku)
+            return null;
+        var oids = new List<string>();
+        var seq = new DerReader(eku.Span);
+        while (seq.HasData)
+            oids.Add(DerReader.OidToString(seq.ReadOid("extKeyUsage.keyPurposeId")));
+        return oids.ToArray();
     }
 
     // AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
@@ -192,6 +272,21 @@ internal sealed class CertificateExtensions
         return result;
     }
 
+    /// <summary>X509-SVID §2: the SPIFFE ID is the one URI SAN when there is exactly one and it is valid; otherwise null.</summary>
+    public string? SpiffeId()
+    {
+        string? uri = null;
+        foreach (GeneralName n in SubjectAltNames)
+        {
+            if (n.Kind != GeneralNameKind.Uri || n.Text is null)
+                continue;
+            if (uri is not null)
+                return null;
+            uri = n.Text;
+        }
+        return SpiffeIdentity.IsValid(uri) ? uri : null;
+    }
+
     public IPAddress[] IpAddresses()
     {
         int count = 0;
@@ -211,4 +306,7 @@ internal sealed class CertificateExtensions
         }
         return result;
     }
+
+    /// <summary>Where one extension's extnID and extnValue contents lie in the owner.</summary>
+    private readonly record struct Slot(int OidOffset, int OidLength, int ValueOffset, int ValueLength, bool Critical);
 }

@@ -35,16 +35,15 @@ public sealed class PolicyExtensions
     public bool Any => Policies is not null || Mappings is not null || RequireExplicitPolicy is not null
         || InhibitPolicyMapping is not null || InhibitAnyPolicy is not null;
 
-    internal static PolicyExtensions Apply(PolicyExtensions? current, X509Extension extension, ReadOnlySpan<byte> value)
+    internal static PolicyExtensions Apply(PolicyExtensions? current, ReadOnlySpan<byte> oid, bool critical, ReadOnlySpan<byte> value)
     {
         PolicyExtensions p = current is null || ReferenceEquals(current, None) ? new PolicyExtensions() : current;
-        ReadOnlySpan<byte> oid = extension.OidContent.Span;
         if (Oids.Is(oid, Oids.CertificatePolicies))
             p.Policies = ParsePolicies(value);
         else if (Oids.Is(oid, Oids.PolicyMappings))
             p.Mappings = ParseMappings(value);
         else if (Oids.Is(oid, Oids.PolicyConstraints))
-            p.ParseConstraints(value, extension.Critical);
+            p.ParseConstraints(value, critical);
         else
             p.InhibitAnyPolicy = ParseInhibitAnyPolicy(value);
         return p;

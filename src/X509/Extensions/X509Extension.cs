@@ -27,16 +27,43 @@ public sealed class X509Extension
     public override string ToString() => Critical ? Oid + " (critical)" : Oid;
 
     /// <summary>
-    /// Reads one Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } of a
-    /// structure held in <paramref name="ownerArray"/>, refusing a second instance of an OID already in
-    /// <paramref name="seen"/> (RFC 5280 §4.2, §5.2). <paramref name="value"/> receives the extnValue contents.
+    /// Reads one Extension of a structure held in <paramref name="ownerArray"/>, refusing a second instance of an OID
+    /// already in <paramref name="seen"/> (RFC 5280 §4.2, §5.2). <paramref name="value"/> receives the extnValue contents.
     /// </summary>
     internal static X509Extension ReadOne(ref DerReader seq, string field, byte[] ownerArray, ReadOnlyMemory<byte> owner,
         List<X509Extension> seen, out ReadOnlySpan<byte> value)
     {
+        ReadFields(ref seq, field, out ReadOnlySpan<byte> oid, out bool critical, out value);
+        foreach (X509Extension other in seen)
+        {
+            if (oid.SequenceEqual(other.OidContent.Span))
+                throw Duplicate(field, oid);
+        }
+        ownerArray.AsSpan().Overlaps(oid, out int oidOffset);
+        ownerArray.AsSpan().Overlaps(value, out int offset);
+        return new X509Extension(owner.Slice(oidOffset, oid.Length), critical, owner.Slice(offset, value.Length));
+    }
+
+    /// <summary>
+    /// Reads the fields of one Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+    /// (RFC 5280 §4.1). The outputs are slices of the reader's input.
+    /// </summary>
+    internal static void ReadFields(ref DerReader seq, string field, out ReadOnlySpan<byte> oid, out bool critical, out ReadOnlySpan<byte> value)
+    {
         try
         {
-            return ReadOne(ref seq, ownerArray, owner, seen, out value);
+            // Field names relative to the caller's (see X509FormatException.Under): none is built unless the input is bad.
+            DerReader ext = seq.ReadSequence(".extension");
+            oid = ext.ReadOid(".extension.extnID");
+            critical = false;
+            if (ext.IsNext(DerTag.Boolean))
+            {
+                critical = ext.ReadBoolean(".extension.critical");
+                if (!critical)
+                    throw new X509FormatException(".extension.critical", "DEFAULT value FALSE must be omitted in DER");
+            }
+            value = ext.ReadOctetString(".extension.extnValue");
+            ext.ExpectEnd(".extension");
         }
         catch (X509FormatException e)
         {
@@ -44,28 +71,7 @@ public sealed class X509Extension
         }
     }
 
-    // Field names relative to the caller's (see X509FormatException.Under).
-    private static X509Extension ReadOne(ref DerReader seq, byte[] ownerArray, ReadOnlyMemory<byte> owner,
-        List<X509Extension> seen, out ReadOnlySpan<byte> value)
-    {
-        DerReader ext = seq.ReadSequence(".extension");
-        ReadOnlySpan<byte> oid = ext.ReadOid(".extension.extnID");
-        bool critical = false;
-        if (ext.IsNext(DerTag.Boolean))
-        {
-            critical = ext.ReadBoolean(".extension.critical");
-            if (!critical)
-                throw new X509FormatException(".extension.critical", "DEFAULT value FALSE must be omitted in DER");
-        }
-        value = ext.ReadOctetString(".extension.extnValue");
-        ext.ExpectEnd(".extension");
-        foreach (X509Extension other in seen)
-        {
-            if (oid.SequenceEqual(other.OidContent.Span))
-                throw new X509FormatException(".", $"duplicate extension {other.Oid} (RFC 5280 §4.2)");
-        }
-        ownerArray.AsSpan().Overlaps(oid, out int oidOffset);
-        ownerArray.AsSpan().Overlaps(value, out int offset);
-        return new X509Extension(owner.Slice(oidOffset, oid.Length), critical, owner.Slice(offset, value.Length));
-    }
+    /// <summary>The error for a second extension of one type in one structure (RFC 5280 §4.2: "MUST NOT include more than one instance").</summary>
+    internal static X509FormatException Duplicate(string field, ReadOnlySpan<byte> oid) =>
+        new X509FormatException(".", $"duplicate extension {DerReader.OidToString(oid)} (RFC 5280 §4.2)").Under(field);
 }

@@ -151,7 +151,7 @@ internal static class CrlParser
             if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
             {
                 RejectCritical(e, F + ".authorityKeyIdentifier", "§5.2.1");
-                parts.AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value);
+                parts.AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value, raw);
             }
             else if (Oids.Is(oid, Oids.CrlNumber))
             {

@@ -36,15 +36,7 @@ internal static class CertificateChecks
         return null;
     }
 
-    private static bool HasCriticalSubjectAltName(Certificate cert)
-    {
-        foreach (X509Extension e in cert.Extensions)
-        {
-            if (e.Critical && Oids.Is(e.OidContent.Span, Oids.SubjectAltName))
-                return true;
-        }
-        return false;
-    }
+    private static bool HasCriticalSubjectAltName(Certificate cert) => cert.IsExtensionCritical(Oids.SubjectAltName) == true;
 
     /// <summary>RFC 5280 §6.1.4 (o) and §4.2: a critical extension that is not processed fails validation.</summary>
     public static CertificateError? UnknownCritical(Certificate cert, int depth) =>
@@ -134,7 +126,7 @@ internal static class CertificateChecks
             if (cert.SubjectKeyIdentifier is null)
                 return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
                     "CA certificate has no subjectKeyIdentifier (RFC 5280 §4.2.1.2)");
-            if (FindExtension(cert, Oids.BasicConstraints) is { Critical: false })
+            if (cert.IsExtensionCritical(Oids.BasicConstraints) == false)
                 return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
                     "CA certificate has a non-critical basicConstraints (RFC 5280 §4.2.1.9)");
         }
@@ -161,19 +153,9 @@ internal static class CertificateChecks
             if (position is Position.Leaf && isCa)
                 return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
                     "end-entity certificate is a CA (basicConstraints cA is true; CA/B BR 7.1.2.7.8)");
-            if (!cert.Subject.IsEmpty && FindExtension(cert, Oids.SubjectAltName) is { Critical: true })
+            if (!cert.Subject.IsEmpty && cert.IsExtensionCritical(Oids.SubjectAltName) == true)
                 return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
                     "subjectAltName is critical although the subject is not empty (RFC 5280 §4.2.1.6, CA/B BR 7.1.2.7.12)");
-        }
-        return null;
-    }
-
-    private static X509Extension? FindExtension(Certificate cert, byte[] oid)
-    {
-        foreach (X509Extension e in cert.Extensions)
-        {
-            if (Oids.Is(e.OidContent.Span, oid))
-                return e;
         }
         return null;
     }

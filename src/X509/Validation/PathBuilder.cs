@@ -152,7 +152,7 @@ internal sealed class PathBuilder
     {
         if (aki is not { } keyId)
             return pass == 0;
-        bool skiMatches = candidate.SubjectKeyIdentifierBytes is { } ski && ski.AsSpan().SequenceEqual(keyId.Span);
+        bool skiMatches = candidate.SubjectKeyIdentifier is { } ski && ski.Span.SequenceEqual(keyId.Span);
         return skiMatches == (pass == 0);
     }
 

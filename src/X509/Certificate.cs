@@ -24,6 +24,8 @@ public sealed class Certificate
     private IPAddress[]? _ipAddresses;
     private string[]? _extendedKeyUsage;
     private int _selfIssued; // 0 unknown, 1 no, 2 yes
+    private string? _spiffeId;
+    private volatile bool _spiffeIdKnown;
 
     private Certificate(ReadOnlyMemory<byte> raw, ref Parts parts)
     {
@@ -147,7 +149,14 @@ public sealed class Certificate
     public bool HasUnknownCriticalExtension => _extensions.HasUnknownCritical;
 
     /// <summary>The SPIFFE ID (X509-SVID §2): the single URI SAN when it is a valid SPIFFE ID, otherwise null.</summary>
-    public string? SpiffeId => _extensions.SpiffeId();
+    public string? SpiffeId => _spiffeIdKnown ? _spiffeId : KnowSpiffeId();
+
+    private string? KnowSpiffeId()
+    {
+        _spiffeId = _extensions.SpiffeId();
+        _spiffeIdKnown = true;
+        return _spiffeId;
+    }
 
     /// <summary>True if subject and issuer are the same name (RFC 5280 §6.1 "self-issued").</summary>
     public bool IsSelfIssued

@@ -43,15 +43,39 @@ internal static class DirectoryString
         }
     }
 
+    /// <summary>Checks a string value as <see cref="Decode"/> does, without building the string (for the common types).</summary>
+    public static void Validate(byte tag, ReadOnlySpan<byte> content, string field)
+    {
+        switch (tag)
+        {
+            case DerTag.Utf8String:
+                // The same well-formedness rule as the strict decoder (Unicode §3.9 D92).
+                if (!System.Text.Unicode.Utf8.IsValid(content))
+                    throw new X509FormatException(field, "string value is not validly encoded");
+                return;
+            case DerTag.TeletexString:
+                return;
+            case DerTag.BmpString:
+            case DerTag.UniversalString:
+                Decode(tag, content, field);
+                return;
+            default:
+                CheckAscii(content, field);
+                return;
+        }
+    }
+
     /// <summary>Decodes IA5String, PrintableString, VisibleString and NumericString: 7-bit only.</summary>
     public static string DecodeAscii(ReadOnlySpan<byte> content, string field)
     {
-        foreach (byte b in content)
-        {
-            if (b >= 0x80)
-                throw new X509FormatException(field, "7-bit string contains a byte above 0x7F");
-        }
+        CheckAscii(content, field);
         return Encoding.ASCII.GetString(content);
+    }
+
+    private static void CheckAscii(ReadOnlySpan<byte> content, string field)
+    {
+        if (!System.Text.Ascii.IsValid(content))
+            throw new X509FormatException(field, "7-bit string contains a byte above 0x7F");
     }
 
     /// <summary>

@@ -4,29 +4,30 @@ namespace TlsEngine.X509;
 
 /// <summary>
 /// An X.501 Name (RFC 5280 §4.1.2.4): an ordered sequence of relative distinguished names. Keeps the raw DER for
-/// exact comparison and a normalised form for the RFC 5280 §7.1 comparison used when chaining. Immutable.
+/// exact comparison and a normalised form for the RFC 5280 §7.1 comparison used when chaining. Immutable; the whole
+/// name is checked when it is read, but its attributes are decoded only when first needed (chaining compares most
+/// names byte for byte).
 /// </summary>
 public sealed class DistinguishedName : IEquatable<DistinguishedName>
 {
     private readonly ReadOnlyMemory<byte> _raw;
-    private readonly NameAttribute[][] _rdns;
+    private NameAttribute[][]? _rdns;
     private ComparisonKeys? _keys;
     private string? _text;
 
-    private DistinguishedName(ReadOnlyMemory<byte> raw, NameAttribute[][] rdns)
-    {
-        _raw = raw;
-        _rdns = rdns;
-    }
+    private DistinguishedName(ReadOnlyMemory<byte> raw) => _raw = raw;
+
+    // The attributes, decoded on first use from the name's bytes (checked when the name was read, so this cannot fail).
+    private NameAttribute[][] Rdns => _rdns ??= Walk(_raw, new DerReader(_raw.Span), build: true)!;
 
     /// <summary>The DER encoding of the whole Name (for a certificate's issuer and subject, a slice of the certificate's bytes).</summary>
     public ReadOnlyMemory<byte> RawData => _raw;
 
     /// <summary>The relative distinguished names in encoded order (most significant first), each a set of attributes.</summary>
-    public IReadOnlyList<IReadOnlyList<NameAttribute>> RelativeNames => _rdns;
+    public IReadOnlyList<IReadOnlyList<NameAttribute>> RelativeNames => Rdns;
 
     /// <summary>True if the name has no RDNs (an empty SEQUENCE).</summary>
-    public bool IsEmpty => _rdns.Length == 0;
+    public bool IsEmpty => _raw.Length == 2; // DER: 0x30 0x00
 
     /// <summary>The value of the most specific (last) commonName attribute, or null.</summary>
     public string? CommonName => LastValue(Oids.CommonName);
@@ -36,7 +37,7 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     internal ReadOnlySpan<string> RdnKeys => Keys.Rdns;
 
     // The normalised form is built on first comparison that needs it: most names are only ever compared byte for byte.
-    private ComparisonKeys Keys => _keys ??= new ComparisonKeys(_rdns);
+    private ComparisonKeys Keys => _keys ??= new ComparisonKeys(Rdns);
 
     /// <summary>Byte-for-byte equality of the DER encodings.</summary>
     public bool ExactlyEquals(DistinguishedName? other) =>
@@ -52,13 +53,14 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
             return false;
         if (ExactlyEquals(other))
             return true;
-        if (_rdns.Length != other._rdns.Length)
+        NameAttribute[][] rdns = Rdns, otherRdns = other.Rdns;
+        if (rdns.Length != otherRdns.Length)
             return false;
         // RDNs of one attribute (nearly all) are compared in place; only multi-valued RDNs need the sorted keys.
         bool allSingle = true;
-        for (int i = 0; i < _rdns.Length; i++)
+        for (int i = 0; i < rdns.Length; i++)
         {
-            NameAttribute[] mine = _rdns[i], theirs = other._rdns[i];
+            NameAttribute[] mine = rdns[i], theirs = otherRdns[i];
             if (mine.Length != theirs.Length)
                 return false;
             if (mine.Length == 1 && !AttributeMatches(mine[0], theirs[0]))
@@ -104,7 +106,7 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     /// <summary>Values of every attribute of the given type, in encoded order.</summary>
     internal IEnumerable<NameAttribute> AttributesOfType(byte[] oid)
     {
-        foreach (NameAttribute[] rdn in _rdns)
+        foreach (NameAttribute[] rdn in Rdns)
         {
             foreach (NameAttribute a in rdn)
             {
@@ -128,15 +130,16 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     private string Format()
     {
         var sb = new StringBuilder();
-        for (int i = _rdns.Length - 1; i >= 0; i--)
+        NameAttribute[][] rdns = Rdns;
+        for (int i = rdns.Length - 1; i >= 0; i--)
         {
-            if (i != _rdns.Length - 1)
+            if (i != rdns.Length - 1)
                 sb.Append(", ");
-            for (int j = 0; j < _rdns[i].Length; j++)
+            for (int j = 0; j < rdns[i].Length; j++)
             {
                 if (j > 0)
                     sb.Append('+');
-                NameAttribute a = _rdns[i][j];
+                NameAttribute a = rdns[i][j];
                 sb.Append(a.ShortName).Append('=');
                 if (a.Value is null)
                     sb.Append('#').Append(Convert.ToHexStringLower(a.EncodedValue.Span)); // RFC 4514 §2.4
@@ -181,87 +184,93 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     internal static DistinguishedName Read(ref DerReader reader, string field, byte[]? owner = null)
     {
         ReadOnlySpan<byte> encoded = reader.ReadEncodedValue(field);
-        byte[] array;
-        ReadOnlyMemory<byte> raw;
-        if (owner is not null && owner.AsSpan().Overlaps(encoded, out int offset) && offset >= 0 && offset + encoded.Length <= owner.Length)
-        {
-            array = owner;
-            raw = new ReadOnlyMemory<byte>(owner, offset, encoded.Length);
-        }
-        else
-        {
-            array = encoded.ToArray();
-            raw = array;
-        }
-        DerReader outer = reader.Nested(raw.Span, field);
+        ReadOnlyMemory<byte> raw = owner is null ? encoded.ToArray() : MemorySlice.Within(owner, encoded);
         try
         {
-            return ReadName(array, raw, outer);
+            Walk(raw, reader.Nested(raw.Span, field), build: false);
         }
         catch (X509FormatException e)
         {
             throw e.Under(field);
         }
+        return new DistinguishedName(raw);
     }
 
-    // Field names relative to the Name (see X509FormatException.Under): none is built unless the input is bad.
-    // Attributes are slices of raw (which lies in array).
-    private static DistinguishedName ReadName(byte[] array, ReadOnlyMemory<byte> raw, DerReader outer)
+    // Checks the Name in raw (read by outer) and, when build is set, returns its attributes as slices of raw. Field
+    // names relative to the Name (see X509FormatException.Under): none is built unless the input is bad.
+    private static NameAttribute[][]? Walk(ReadOnlyMemory<byte> raw, DerReader outer, bool build)
     {
         DerReader seq = outer.ReadSequence(".");
-        var rdns = new List<NameAttribute[]>(4);
-        List<NameAttribute>? multiValued = null;
-        while (seq.HasData)
+        outer.ExpectEnd(".");
+        int count = 0;
+        for (DerReader counter = seq; counter.HasData; count++)
         {
-            if (rdns.Count >= 256)
+            if (count >= 256)
                 throw new X509FormatException(".", "more than 256 RDNs");
+            counter.ReadEncodedValue(".rdn");
+        }
+        NameAttribute[][]? rdns = build ? new NameAttribute[count][] : null;
+        List<NameAttribute>? multiValued = null;
+        for (int i = 0; i < count; i++)
+        {
             DerReader set = seq.ReadSet(".rdn");
             if (!set.HasData)
                 throw new X509FormatException(".rdn", "RelativeDistinguishedName is empty");
             ReadOnlySpan<byte> previous = set.ReadEncodedValue(".rdn");
-            NameAttribute first = ReadAttribute(array, set.Nested(previous, "."));
+            NameAttribute? first = ReadAttribute(raw, set.Nested(previous, "."), build);
             if (!set.HasData)
             {
                 // Nearly every RDN holds one attribute: no list for it.
-                rdns.Add([first]);
+                if (rdns is not null)
+                    rdns[i] = [first!];
                 continue;
             }
-            multiValued ??= new List<NameAttribute>(2);
-            multiValued.Clear();
-            multiValued.Add(first);
+            if (build)
+            {
+                multiValued ??= new List<NameAttribute>(2);
+                multiValued.Clear();
+                multiValued.Add(first!);
+            }
+            int attributes = 1;
             while (set.HasData)
             {
-                if (multiValued.Count >= 64)
+                if (++attributes > 64)
                     throw new X509FormatException(".", "more than 64 attributes in one RDN");
                 ReadOnlySpan<byte> atvEncoding = set.ReadEncodedValue(".rdn");
                 // X.690 §11.6: the components of a DER SET OF are in ascending order of their encodings.
                 if (CompareEncodings(previous, atvEncoding) > 0)
                     throw new X509FormatException(".rdn", "SET OF attributes is not in DER order");
                 previous = atvEncoding;
-                multiValued.Add(ReadAttribute(array, set.Nested(atvEncoding, ".")));
+                NameAttribute? next = ReadAttribute(raw, set.Nested(atvEncoding, "."), build);
+                multiValued?.Add(next!);
             }
-            rdns.Add(multiValued.ToArray());
+            if (rdns is not null)
+                rdns[i] = multiValued!.ToArray();
         }
-        return new DistinguishedName(raw, rdns.ToArray());
+        return rdns;
     }
 
-    private static NameAttribute ReadAttribute(byte[] raw, DerReader atvOuter)
+    // AttributeTypeAndValue ::= SEQUENCE { type AttributeType, value AttributeValue } (RFC 5280 §4.1.2.4); the object
+    // only when build is set.
+    private static NameAttribute? ReadAttribute(ReadOnlyMemory<byte> raw, DerReader atvOuter, bool build)
     {
         DerReader atv = atvOuter.ReadSequence(".attribute");
         atvOuter.ExpectEnd(".attribute");
         ReadOnlySpan<byte> oid = atv.ReadOid(".attribute.type");
         ReadOnlySpan<byte> encodedValue = atv.ReadElement(".attribute.value", out byte tag, out ReadOnlySpan<byte> content);
         atv.ExpectEnd(".attribute");
-        string? text = DirectoryString.IsStringTag(tag) ? DirectoryString.Decode(tag, content, ".attribute.value") : null;
-        if (text is null)
+        bool isString = DirectoryString.IsStringTag(tag);
+        if (!isString)
             CheckWellFormed(atv.Nested(encodedValue, ".attribute.value"), ".attribute.value");
-        return new NameAttribute(DerReader.OidToString(oid), Slice(raw, oid), tag, Slice(raw, encodedValue), Slice(raw, content), text);
-    }
-
-    private static ReadOnlyMemory<byte> Slice(byte[] raw, ReadOnlySpan<byte> part)
-    {
-        raw.AsSpan().Overlaps(part, out int offset);
-        return new ReadOnlyMemory<byte>(raw, offset, part.Length);
+        if (!build)
+        {
+            if (isString)
+                DirectoryString.Validate(tag, content, ".attribute.value");
+            return null;
+        }
+        string? text = isString ? DirectoryString.Decode(tag, content, ".attribute.value") : null;
+        return new NameAttribute(DerReader.OidToString(oid), MemorySlice.Within(raw, oid), tag, MemorySlice.Within(raw, encodedValue),
+            MemorySlice.Within(raw, content), text);
     }
 
     // A value kept opaque (ANY DEFINED BY an attribute type) must still be one well-formed DER element (X.690): no

@@ -123,6 +123,62 @@ public class NameTests
         Assert.Equal("host", dn.CommonName);
     }
 
+    // One commonName attribute whose value has the given tag and contents octets.
+    private static byte[] OneValueName(byte tag, byte[] value)
+    {
+        byte[] atv = [0x30, (byte)(7 + value.Length), 0x06, 0x03, 0x55, 0x04, 0x03, tag, (byte)value.Length, .. value];
+        byte[] set = [0x31, (byte)atv.Length, .. atv];
+        return [0x30, (byte)set.Length, .. set];
+    }
+
+    [Theory]
+    [InlineData(0x0C, "C3A9", "\u00e9")]             // UTF8String é
+    [InlineData(0x0C, "F09F9982", "\U0001F642")]     // UTF8String, a supplementary character
+    [InlineData(0x13, "4142", "AB")]                  // PrintableString
+    [InlineData(0x16, "612E62", "a.b")]               // IA5String
+    [InlineData(0x14, "E9", "\u00e9")]               // TeletexString read as Latin-1
+    [InlineData(0x1E, "00E9", "\u00e9")]             // BMPString
+    [InlineData(0x1C, "0001F642", "\U0001F642")]     // UniversalString
+    public void NameStringsDecodeWhenFirstRead(byte tag, string hex, string escaped)
+    {
+        string expected = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        var name = DistinguishedName.Parse(OneValueName(tag, Convert.FromHexString(hex)));
+        Assert.Equal(expected, name.CommonName);
+        Assert.Equal(tag, name.RelativeNames[0][0].ValueTag);
+        Assert.False(name.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData(0x0C, "C080")]       // overlong NUL
+    [InlineData(0x0C, "EDA080")]     // an encoded surrogate
+    [InlineData(0x0C, "F4908080")]   // above U+10FFFF
+    [InlineData(0x0C, "E282")]       // truncated
+    [InlineData(0x13, "41C3A9")]     // 8-bit byte in PrintableString
+    [InlineData(0x16, "80")]         // 8-bit byte in IA5String
+    [InlineData(0x1E, "00E900")]     // BMPString of odd length
+    [InlineData(0x1E, "D800")]       // BMPString with an unpaired surrogate
+    [InlineData(0x1C, "00110000")]   // UniversalString above U+10FFFF
+    public void BadlyEncodedNameStringsAreRefusedWhenTheNameIsRead(byte tag, string hex)
+    {
+        byte[] der = OneValueName(tag, Convert.FromHexString(hex));
+        var e = Assert.Throws<X509FormatException>(() => DistinguishedName.Parse(der));
+        Assert.Equal("Name.attribute.value", e.Field);
+        Assert.True(DistinguishedName.Parse([0x30, 0x00]).IsEmpty);
+    }
+
+    [Fact]
+    public void ACertificatesNamesAreCheckedWhenItIsParsed()
+    {
+        // The subject's attributes are decoded only when first used, but a bad one fails the certificate's parse.
+        TestCert root = TestPki.Root();
+        byte[] cert = (byte[])root.Der.Clone();
+        int at = cert.AsSpan().LastIndexOf("Test Root"u8);
+        Assert.True(at > cert.AsSpan().IndexOf("Test Root"u8)); // the subject's, after the issuer's
+        cert[at] = 0x80; // not valid in a PrintableString or a UTF8String
+        var e = Assert.Throws<X509FormatException>(() => Certificate.Parse(cert));
+        Assert.Equal("tbsCertificate.subject.attribute.value", e.Field);
+    }
+
     [Fact]
     public void RejectsEmptyRdnAndUnsortedSet()
     {

@@ -11,25 +11,18 @@ public sealed class PeerIdentity
 {
     private string? _subject;
 
-    internal PeerIdentity(IReadOnlyList<Certificate> chain)
-    {
-        Chain = chain;
-        var leaf = chain[0];
-        DnsNames = leaf.DnsNames;
-        IpAddresses = leaf.IpAddresses;
-        Uris = leaf.Uris;
-        SpiffeId = leaf.SpiffeId;
-    }
+    internal PeerIdentity(IReadOnlyList<Certificate> chain) => Chain = chain;
 
     /// <summary>The leaf certificate's subject, RFC 4514 style (formatted on first use).</summary>
     public string Subject => _subject ??= Certificate.Subject.ToString();
 
-    public IReadOnlyList<string> DnsNames { get; }
-    public IReadOnlyList<IPAddress> IpAddresses { get; }
-    public IReadOnlyList<string> Uris { get; }
+    // The leaf's names, which the certificate decodes on first use.
+    public IReadOnlyList<string> DnsNames => Certificate.DnsNames;
+    public IReadOnlyList<IPAddress> IpAddresses => Certificate.IpAddresses;
+    public IReadOnlyList<string> Uris => Certificate.Uris;
 
     /// <summary>The SPIFFE ID (X509-SVID URI SAN), or null.</summary>
-    public string? SpiffeId { get; }
+    public string? SpiffeId => Certificate.SpiffeId;
 
     /// <summary>The validated chain: leaf first, trust anchor last.</summary>
     public IReadOnlyList<Certificate> Chain { get; }

@@ -115,6 +115,8 @@ public sealed class Certificate
     /// <summary>All subjectAltName entries (§4.2.1.6); empty when the extension is absent.</summary>
     public IReadOnlyList<GeneralName> SubjectAlternativeNames => _extensions.SubjectAltNames;
 
+    internal GeneralName[] SubjectAltNameArray => _extensions.SubjectAltNames;
+
     /// <summary>True if the certificate has a subjectAltName extension.</summary>
     public bool HasSubjectAlternativeName => _extensions.HasSubjectAltName;
 

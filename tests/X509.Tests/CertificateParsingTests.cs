@@ -200,6 +200,8 @@ public class CertificateParsingTests
         Assert.Same(message, ski.Array);
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(inPlace.AuthorityKeyIdentifier!.KeyIdentifier!.Value, out var aki));
         Assert.Same(message, aki.Array);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(inPlace.SubjectAlternativeNames[0].RawValue, out var san));
+        Assert.Same(message, san.Array);
         foreach (Certificate c in new[] { copied, inPlace })
         {
             Assert.Equal(leaf.Der, c.RawData.ToArray());

@@ -3,6 +3,9 @@ namespace TlsEngine.X509;
 /// <summary>The basicConstraints extension (RFC 5280 §4.2.1.9).</summary>
 public sealed class BasicConstraints
 {
+    private static readonly BasicConstraints s_ca = new(isCa: true, null);
+    private static readonly BasicConstraints s_endEntity = new(isCa: false, null);
+
     internal BasicConstraints(bool isCa, int? pathLengthConstraint)
     {
         IsCa = isCa;
@@ -36,6 +39,9 @@ public sealed class BasicConstraints
         if (seq.HasData)
             pathLen = seq.ReadNonNegativeInt32(Field + ".pathLenConstraint");
         seq.ExpectEnd(Field);
+        // Immutable: the two values without a path length are shared.
+        if (pathLen is null)
+            return isCa ? s_ca : s_endEntity;
         return new BasicConstraints(isCa, pathLen);
     }
 }

@@ -119,7 +119,7 @@ internal sealed class CertificateExtensions
         else if (Oids.Is(oid, Oids.SubjectAltName))
         {
             var r = new DerReader(value);
-            SubjectAltNames = GeneralName.ReadSequence(ref r, "subjectAltName");
+            SubjectAltNames = GeneralName.ReadSequence(ref r, "subjectAltName", owner: _owner);
             r.ExpectEnd("subjectAltName");
             HasSubjectAltName = true;
         }

@@ -28,7 +28,7 @@ public enum GeneralNameKind
 /// <summary>One GeneralName (RFC 5280 §4.2.1.6), as found in subjectAltName, name constraints and AKI.</summary>
 public sealed class GeneralName
 {
-    private GeneralName(GeneralNameKind kind, byte[] raw, string? text, DistinguishedName? directoryName)
+    private GeneralName(GeneralNameKind kind, ReadOnlyMemory<byte> raw, string? text, DistinguishedName? directoryName)
     {
         Kind = kind;
         RawValue = raw;
@@ -71,9 +71,10 @@ public sealed class GeneralName
 
     /// <summary>
     /// Reads one GeneralName. <paramref name="constraintForm"/> selects the allowed iPAddress lengths:
-    /// 4/16 in subjectAltName, 8/32 (address and mask) in name constraints (§4.2.1.10).
+    /// 4/16 in subjectAltName, 8/32 (address and mask) in name constraints (§4.2.1.10). <see cref="RawValue"/> is a
+    /// slice of <paramref name="owner"/> when the reader reads from it, otherwise a copy.
     /// </summary>
-    internal static GeneralName Read(ref DerReader reader, string field, bool constraintForm)
+    internal static GeneralName Read(ref DerReader reader, string field, bool constraintForm, ReadOnlyMemory<byte> owner = default)
     {
         reader.ReadElement(field, out byte tag, out ReadOnlySpan<byte> content);
         int number = tag & 0x1F;
@@ -90,20 +91,20 @@ public sealed class GeneralName
             case GeneralNameKind.Rfc822Name:
             case GeneralNameKind.DnsName:
             case GeneralNameKind.Uri:
-                return new GeneralName(kind, content.ToArray(), DirectoryString.DecodeAscii(content, field), null);
+                return new GeneralName(kind, MemorySlice.Within(owner, content), DirectoryString.DecodeAscii(content, field), null);
             case GeneralNameKind.IpAddress:
                 bool ok = constraintForm ? content.Length is 8 or 32 : content.Length is 4 or 16;
                 if (!ok)
                     throw new X509FormatException(field, $"iPAddress of {content.Length} octets is invalid");
-                return new GeneralName(kind, content.ToArray(), null, null);
+                return new GeneralName(kind, MemorySlice.Within(owner, content), null, null);
             case GeneralNameKind.RegisteredId:
-                return new GeneralName(kind, content.ToArray(), DerReader.OidToString(DerReader.ValidateOid(content, field)), null);
+                return new GeneralName(kind, MemorySlice.Within(owner, content), DerReader.OidToString(DerReader.ValidateOid(content, field)), null);
             case GeneralNameKind.DirectoryName:
                 {
                     DerReader inner = reader.Nested(content, field);
                     DistinguishedName dn = DistinguishedName.Read(ref inner, field);
                     inner.ExpectEnd(field);
-                    return new GeneralName(kind, content.ToArray(), null, dn);
+                    return new GeneralName(kind, MemorySlice.Within(owner, content), null, dn);
                 }
             case GeneralNameKind.OtherName:
                 {
@@ -114,26 +115,30 @@ public sealed class GeneralName
                     value.ReadEncodedValue(field + ".value");
                     value.ExpectEnd(field + ".value");
                     inner.ExpectEnd(field);
-                    return new GeneralName(kind, content.ToArray(), typeId, null);
+                    return new GeneralName(kind, MemorySlice.Within(owner, content), typeId, null);
                 }
             default:
-                return new GeneralName(kind, content.ToArray(), null, null);
+                return new GeneralName(kind, MemorySlice.Within(owner, content), null, null);
         }
     }
 
-    /// <summary>Reads GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName.</summary>
-    internal static GeneralName[] ReadSequence(ref DerReader reader, string field, bool constraintForm = false)
+    /// <summary>Reads GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (values sliced from <paramref name="owner"/> as in <see cref="Read"/>).</summary>
+    internal static GeneralName[] ReadSequence(ref DerReader reader, string field, bool constraintForm = false, ReadOnlyMemory<byte> owner = default)
     {
         DerReader seq = reader.ReadSequence(field);
-        var names = new List<GeneralName>();
-        while (seq.HasData)
+        // Counted first, so that the names go straight into an array of the right size.
+        int count = 0;
+        for (DerReader counter = seq; counter.HasData; count++)
         {
-            if (names.Count >= 1024)
+            if (count >= 1024)
                 throw new X509FormatException(field, "more than 1024 names");
-            names.Add(Read(ref seq, field, constraintForm));
+            counter.ReadEncodedValue(field);
         }
-        if (names.Count == 0)
+        if (count == 0)
             throw new X509FormatException(field, "GeneralNames must not be empty");
-        return names.ToArray();
+        var names = new GeneralName[count];
+        for (int i = 0; i < count; i++)
+            names[i] = Read(ref seq, field, constraintForm, owner);
+        return names;
     }
 }

@@ -119,7 +119,7 @@ public sealed class ChainValidator
         if (error is not null)
             return ValidationResult.Failure(error);
 
-        List<Certificate> chain;
+        Certificate[] chain;
         if (trustedLeaf)
         {
             // A trust anchor presented as the end entity is accepted only when it is exactly that anchor.
@@ -128,7 +128,7 @@ public sealed class ChainValidator
         else
         {
             var builder = new PathBuilder(TrustStore, Intermediates(presented, leaf), options);
-            List<Certificate>? built = builder.Build(leaf);
+            Certificate[]? built = builder.Build(leaf);
             Interlocked.Add(ref _signatureChecks, builder.SignaturesChecked);
             if (built is null)
                 return ValidationResult.Failure(builder.Error);

@@ -13,9 +13,9 @@ public static class NameMatching
     public static bool MatchesDnsName(Certificate certificate, string referenceName)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        foreach (string presented in certificate.DnsNames)
+        foreach (GeneralName name in certificate.SubjectAltNameArray)
         {
-            if (MatchesDnsName(presented, referenceName))
+            if (name.Kind == GeneralNameKind.DnsName && name.Text is { } presented && MatchesDnsName(presented, referenceName))
                 return true;
         }
         return false;

@@ -17,7 +17,7 @@ internal sealed class PathBuilder
     private readonly Dictionary<string, List<Certificate>>? _intermediatesBySubject;
     private readonly ValidationOptions _options;
     private readonly BudgetCounter _budget;
-    private readonly List<Certificate> _path = new(8);
+    private readonly List<Certificate> _path = new(4);
     private CertificateError? _best;
 
     public PathBuilder(TrustStore anchors, Certificate[] intermediates, ValidationOptions options)
@@ -45,7 +45,7 @@ internal sealed class PathBuilder
     public CertificateError Error => _best ?? new CertificateError(CertificateErrorCode.UnknownIssuer, 0, null, "no path was found");
 
     /// <summary>Returns the path leaf → anchor, or null (see <see cref="Error"/>).</summary>
-    public List<Certificate>? Build(Certificate leaf)
+    public Certificate[]? Build(Certificate leaf)
     {
         _path.Clear();
         _path.Add(leaf);
@@ -59,9 +59,9 @@ internal sealed class PathBuilder
             }
             return null;
         }
-        var chain = new List<Certificate>(_path.Count + 1);
-        chain.AddRange(_path);
-        chain.Add(anchor);
+        var chain = new Certificate[_path.Count + 1];
+        _path.CopyTo(chain);
+        chain[^1] = anchor;
         return chain;
     }
 

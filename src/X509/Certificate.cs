@@ -185,6 +185,9 @@ public sealed class Certificate
 
     internal bool HasExtendedKeyUsage(byte[] purpose) => _extensions.HasExtendedKeyUsage(purpose);
 
+    /// <summary>The extnValue contents of the extension of the given type, or null when it is absent.</summary>
+    internal ReadOnlyMemory<byte>? ExtensionValue(byte[] oid) => _extensions.ValueOf(oid);
+
     /// <summary>The criticality of the extension of the given type, or null when it is absent.</summary>
     internal bool? IsExtensionCritical(byte[] oid) => _extensions.IsCritical(oid);
 

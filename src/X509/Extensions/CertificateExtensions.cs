@@ -57,13 +57,29 @@ internal sealed class CertificateExtensions
     /// <summary>The criticality of the extension of the given type: null when absent.</summary>
     public bool? IsCritical(byte[] oid)
     {
+        int i = IndexOf(oid);
+        return i < 0 ? null : _slots[i].Critical;
+    }
+
+    /// <summary>The extnValue contents of the extension of the given type: null when absent.</summary>
+    public ReadOnlyMemory<byte>? ValueOf(byte[] oid)
+    {
+        int i = IndexOf(oid);
+        // (Not "i < 0 ? null : …": null would convert to an empty memory through byte[].)
+        if (i < 0)
+            return null;
+        return _owner.Slice(_slots[i].ValueOffset, _slots[i].ValueLength);
+    }
+
+    private int IndexOf(byte[] oid)
+    {
         ReadOnlySpan<byte> owner = _owner.Span;
-        foreach (Slot s in _slots)
+        for (int i = 0; i < _slots.Length; i++)
         {
-            if (Oids.Is(owner.Slice(s.OidOffset, s.OidLength), oid))
-                return s.Critical;
+            if (Oids.Is(owner.Slice(_slots[i].OidOffset, _slots[i].OidLength), oid))
+                return i;
         }
-        return null;
+        return -1;
     }
 
     // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension

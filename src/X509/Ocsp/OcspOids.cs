@@ -13,7 +13,5 @@ internal static class OcspOids
     public static readonly byte[] Sha256 = Oids.Encode("2.16.840.1.101.3.4.2.1");
     public static readonly byte[] Sha384 = Oids.Encode("2.16.840.1.101.3.4.2.2");
     public static readonly byte[] Sha512 = Oids.Encode("2.16.840.1.101.3.4.2.3");
-    public const string TlsFeature = "1.3.6.1.5.5.7.1.24";
-    public const string AuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";
-    public const string CrlDistributionPoints = "2.5.29.31";
+    public static readonly byte[] TlsFeature = Oids.Encode("1.3.6.1.5.5.7.1.24");
 }

@@ -16,14 +16,14 @@ public static class RevocationInfo
     /// <summary>HTTP(S) URLs in the cRLDistributionPoints fullName of each distribution point.</summary>
     public static IReadOnlyList<Uri> CrlDistributionPoints(Certificate certificate)
     {
-        if (certificate.GetExtension(OcspOids.CrlDistributionPoints) is not { } ext) return [];
+        if (certificate.ExtensionValue(Oids.CrlDistributionPoints) is not { } extension) return [];
         var urls = new List<Uri>();
         try
         {
             // CRLDistributionPoints ::= SEQUENCE OF DistributionPoint
             // DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName OPTIONAL, reasons [1] OPTIONAL, cRLIssuer [2] OPTIONAL }
             // DistributionPointName ::= CHOICE { fullName [0] GeneralNames, nameRelativeToCRLIssuer [1] }
-            var outer = new DerReader(ext.Value.Span);
+            var outer = new DerReader(extension.Span);
             var points = outer.ReadSequence("cRLDistributionPoints");
             while (points.HasData)
             {
@@ -48,11 +48,11 @@ public static class RevocationInfo
     /// <summary>True if the certificate carries the TLS Feature extension listing status_request (5): "must staple" (RFC 7633 §4.2.3).</summary>
     public static bool MustStaple(Certificate certificate)
     {
-        if (certificate.GetExtension(OcspOids.TlsFeature) is not { } ext) return false;
+        if (certificate.ExtensionValue(OcspOids.TlsFeature) is not { } extension) return false;
         try
         {
             // Features ::= SEQUENCE OF INTEGER
-            var outer = new DerReader(ext.Value.Span);
+            var outer = new DerReader(extension.Span);
             var features = outer.ReadSequence("tlsFeature");
             while (features.HasData)
             {
@@ -71,12 +71,12 @@ public static class RevocationInfo
     private static List<Uri> AccessLocations(Certificate certificate, byte[] method)
     {
         var urls = new List<Uri>();
-        if (certificate.GetExtension(OcspOids.AuthorityInfoAccess) is not { } ext) return urls;
+        if (certificate.ExtensionValue(Oids.AuthorityInfoAccess) is not { } extension) return urls;
         try
         {
             // AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
             // AccessDescription ::= SEQUENCE { accessMethod OBJECT IDENTIFIER, accessLocation GeneralName }
-            var outer = new DerReader(ext.Value.Span);
+            var outer = new DerReader(extension.Span);
             var seq = outer.ReadSequence("authorityInfoAccess");
             while (seq.HasData)
             {

@@ -234,7 +234,8 @@ public sealed class Certificate
 
     /// <summary>
     /// Parses a certificate that lies in an array nobody will write to again (a received handshake message), keeping
-    /// it and its fields as slices of that array instead of a copy. Other memory is copied.
+    /// it and its fields as slices of that array instead of a copy (so the whole array lives as long as the
+    /// certificate: for a peer's chain, its Certificate message). Other memory is copied.
     /// </summary>
     internal static Certificate ParseImmutable(ReadOnlyMemory<byte> der) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(der, out ArraySegment<byte> segment)

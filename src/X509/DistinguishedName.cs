@@ -284,6 +284,10 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
             reader.ReadElement(field, out byte tag, out ReadOnlySpan<byte> content);
             if ((tag & 0xDF) == 0)
                 throw new X509FormatException(field, "end-of-contents octets are not a value (X.690 §8.1.5)");
+            // X.680 §8.6: universal 14 is TIME (whose DER form X.690 does not give for X.509 use) and 15 is reserved
+            // (found by fuzzing: BouncyCastle and .NET reject both).
+            if (tag is 0x0E or 0x0F)
+                throw new X509FormatException(field, $"universal tag {tag} is not a type an attribute value can have here");
             if ((tag & 0xE0) == 0x20 && tag is not (DerTag.Sequence or DerTag.Set))
                 throw new X509FormatException(field, $"constructed encoding of universal tag 0x{tag:X2} is not DER (X.690 §10.2)");
             if ((tag & 0x20) != 0)

@@ -30,18 +30,24 @@ internal static class CertificateAuthentication
     /// </summary>
     public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context, ReadOnlyMemory<byte>? staple = null)
     {
-        var entries = new List<CertificateEntry>();
+        var at = CertificateMessage.WriteStart(w, context);
         if (certificate is not null)
         {
-            foreach (var c in certificate.Chain)
+            var chain = certificate.Chain;
+            for (int i = 0; i < chain.Count; i++)
             {
-                var extensions = new List<Extension>();
-                if (entries.Count == 0 && staple is { IsEmpty: false } s)
-                    extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
-                entries.Add(new CertificateEntry(c.RawData, new ExtensionList(extensions)));
+                w.WriteVector24(chain[i].RawData.Span);
+                int block = w.BeginVector16();
+                if (i == 0 && staple is { IsEmpty: false } s)
+                {
+                    int e = ExtensionList.BeginExtension(w, ExtensionType.StatusRequest);
+                    StatusRequestExtension.WriteCertificateStatus(w, s.Span);
+                    ExtensionList.EndExtension(w, e);
+                }
+                w.EndVector16(block);
             }
         }
-        new CertificateMessage { Context = context, Entries = entries }.Write(w);
+        CertificateMessage.WriteEnd(w, at);
     }
 
     /// <summary>Writes CertificateVerify: a signature over 64 spaces, the role's context string, 0x00 and the transcript hash.</summary>

@@ -41,7 +41,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         _hello = new ClientHelloBuilder(_options, ticket);
         ClientRandom = _hello.Random;
         ServerName = _hello.ServerNameSent;
-        _hello.Build().Write(Writer);
+        _hello.Write(Writer);
         FillBinder();
         SendWritten();
         Connection.FlushHandshake();
@@ -137,7 +137,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         }
         if (_retrySuite is { } retry && sh.CipherSuite != retry)
             throw TlsAlert.IllegalParameter($"ServerHello selects {sh.CipherSuite}, but the HelloRetryRequest selected {retry} (RFC 8446 §4.1.4)");
-        sh.Extensions.RequireOffered(_hello!.Extensions, "ServerHello");
+        sh.Extensions.RequireOffered(_hello!.Offered, "ServerHello");
         var shareBytes = sh.Extensions.Find(ExtensionType.KeyShare)
             ?? throw TlsAlert.MissingExtension("ServerHello has no key_share; this client offers only (EC)DHE (RFC 8446 §4.2.8)");
         var share = KeyShareExtension.ParseServerHello(shareBytes);
@@ -204,7 +204,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
         if (HelloRetried)
             throw TlsAlert.UnexpectedMessage("second HelloRetryRequest (RFC 8446 §4.1.4)");
-        hrr.Extensions.RequireOffered(_hello!.Extensions, "HelloRetryRequest", ExtensionType.Cookie);
+        hrr.Extensions.RequireOffered(_hello!.Offered, "HelloRetryRequest", ExtensionType.Cookie);
         NamedGroup? selected = null;
         if (hrr.Extensions.Find(ExtensionType.KeyShare) is { } ks)
         {
@@ -226,7 +226,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         Transcript.SetHash(CipherSuites.Hash(hrr.CipherSuite));
         Transcript.ReplaceWithMessageHash();
         Transcript.Add(message);
-        _hello.Retry(selected, cookie, hrr.CipherSuite).Write(Writer);
+        _hello.WriteRetry(Writer, selected, cookie, hrr.CipherSuite);
         FillBinder();
         SendWritten();
         _state = State.WaitServerHello;
@@ -235,7 +235,7 @@ internal sealed class ClientHandshake : HandshakeMachine
     private void HandleEncryptedExtensions(byte[] message, ReadOnlySpan<byte> body)
     {
         var ee = EncryptedExtensions.Parse(body, message);
-        ee.Extensions.RequireOffered(_hello!.Extensions, "EncryptedExtensions");
+        ee.Extensions.RequireOffered(_hello!.Offered, "EncryptedExtensions");
         if (ee.Extensions.Find(ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {
             var chosen = AlpnExtension.ParseServer(alpn);
@@ -276,7 +276,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         if (msg.Entries.Count == 0)
             throw TlsAlert.DecodeError("server Certificate is empty (RFC 8446 §4.4.2.4)");
         foreach (var e in msg.Entries)
-            e.Extensions.RequireOffered(_hello!.Extensions, "Certificate entry");
+            e.Extensions.RequireOffered(_hello!.Offered, "Certificate entry");
         string? expected = _options.SkipServerNameCheck ? null : _options.ServerName;
         PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
     }

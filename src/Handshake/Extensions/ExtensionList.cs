@@ -88,7 +88,7 @@ internal sealed class ExtensionList
     /// been offered, else unsupported_extension (RFC 8446 §4.2). <paramref name="alsoAllowed"/> is the exception
     /// (cookie in HelloRetryRequest).
     /// </summary>
-    public void RequireOffered(ExtensionList offered, string message, ExtensionType? alsoAllowed = null)
+    public void RequireOffered(in ExtensionTypeSet offered, string message, ExtensionType? alsoAllowed = null)
     {
         foreach (var e in _items)
         {
@@ -101,10 +101,45 @@ internal sealed class ExtensionList
     {
         int at = w.BeginVector16();
         for (int i = 0; i < extensions.Count; i++)
-        {
-            w.WriteU16((ushort)extensions[i].Type);
-            w.WriteVector16(extensions[i].Data.Span);
-        }
+            WriteExtension(w, extensions[i].Type, extensions[i].Data.Span);
         w.EndVector16(at);
     }
+
+    /// <summary>
+    /// Starts one extension of a block being written (RFC 8446 §4.2): extension_type, then extension_data's 2-byte
+    /// length, patched by <see cref="EndExtension"/> once the data is written in place.
+    /// </summary>
+    public static int BeginExtension(TlsWriter w, ExtensionType type)
+    {
+        w.WriteU16((ushort)type);
+        return w.BeginVector16();
+    }
+
+    public static void EndExtension(TlsWriter w, int at) => w.EndVector16(at);
+
+    /// <summary>Writes one extension whose extension_data is already encoded.</summary>
+    public static void WriteExtension(TlsWriter w, ExtensionType type, ReadOnlySpan<byte> data)
+    {
+        w.WriteU16((ushort)type);
+        w.WriteVector16(data);
+    }
+}
+
+/// <summary>
+/// The extension types of a message we sent, to check that an answer carries only offered ones (RFC 8446 §4.2). Every
+/// type this engine sends is below 64, so one bit each; a type of 64 or more is never contained.
+/// </summary>
+internal struct ExtensionTypeSet
+{
+    private ulong _bits;
+
+    public void Add(ExtensionType type)
+    {
+        if ((ushort)type >= 64) throw new ArgumentOutOfRangeException(nameof(type), "only extension types below 64 are tracked");
+        _bits |= 1UL << (ushort)type;
+    }
+
+    public readonly bool Contains(ExtensionType type) => (ushort)type < 64 && (_bits & (1UL << (ushort)type)) != 0;
+
+    public void Clear() => _bits = 0;
 }

@@ -24,9 +24,16 @@ internal sealed class CertificateRequest
 
     public void Write(TlsWriter w)
     {
-        int at = HandshakeHeader.Begin(w, HandshakeType.CertificateRequest);
-        w.WriteVector8(Context);
+        int at = WriteStart(w, Context);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
+    }
+
+    /// <summary>Writes the handshake header and the context; the caller writes the extension block and ends the message with <c>w.EndVector24(at)</c>.</summary>
+    public static int WriteStart(TlsWriter w, ReadOnlySpan<byte> context)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.CertificateRequest);
+        w.WriteVector8(context);
+        return at;
     }
 }

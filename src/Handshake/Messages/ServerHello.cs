@@ -52,13 +52,25 @@ internal sealed class ServerHello
 
     public void Write(TlsWriter w)
     {
-        int at = HandshakeHeader.Begin(w, HandshakeType.ServerHello);
-        w.WriteU16(LegacyVersion);
-        w.WriteBytes(Random);
-        w.WriteVector8(LegacySessionIdEcho);
-        w.WriteU16((ushort)CipherSuite);
-        w.WriteU8(LegacyCompressionMethod);
+        int at = WriteStart(w, LegacyVersion, Random, LegacySessionIdEcho, CipherSuite, LegacyCompressionMethod);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
+    }
+
+    /// <summary>
+    /// Writes the handshake header and the fields before the extensions (a HelloRetryRequest is a ServerHello with
+    /// <see cref="HelloRetryRequestRandom"/>); the caller writes the extension block and ends the message with
+    /// <c>w.EndVector24(at)</c> on the returned position.
+    /// </summary>
+    public static int WriteStart(TlsWriter w, ushort legacyVersion, ReadOnlySpan<byte> random, ReadOnlySpan<byte> legacySessionIdEcho,
+        CipherSuite cipherSuite, byte legacyCompressionMethod = 0)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.ServerHello);
+        w.WriteU16(legacyVersion);
+        w.WriteBytes(random);
+        w.WriteVector8(legacySessionIdEcho);
+        w.WriteU16((ushort)cipherSuite);
+        w.WriteU8(legacyCompressionMethod);
+        return at;
     }
 }

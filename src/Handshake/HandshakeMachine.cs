@@ -118,10 +118,10 @@ internal abstract class HandshakeMachine : IDisposable
     }
 
     protected void InstallApplicationWriteKeys() =>
-        Connection.InstallWriteKeys(Keys!.CreateProtection(IsServer ? _serverAppSecret : _clientAppSecret));
+        Connection.InstallWriteKeys(Keys!, IsServer ? _serverAppSecret : _clientAppSecret);
 
     protected void InstallApplicationReadKeys() =>
-        Connection.InstallReadKeys(Keys!.CreateProtection(IsServer ? _clientAppSecret : _serverAppSecret), application: true);
+        Connection.InstallReadKeys(Keys!, IsServer ? _clientAppSecret : _serverAppSecret, application: true);
 
     /// <summary>Our Finished (RFC 8446 §4.4.4) with the given base key, over the transcript so far.</summary>
     protected void SendFinished(byte[] baseKey)
@@ -203,7 +203,7 @@ internal abstract class HandshakeMachine : IDisposable
         var next = Keys!.NextApplicationSecret(peer);
         CryptographicOperations.ZeroMemory(peer);
         peer = next;
-        Connection.InstallReadKeys(Keys.CreateProtection(next), application: true);
+        Connection.InstallReadKeys(Keys, next, application: true);
         // "If the request_update field is set to update_requested, the receiver MUST send a KeyUpdate of its own
         // with request_update set to update_not_requested prior to sending its next Application Data record."
         if (requested && !Connection.LocalClosed)
@@ -220,7 +220,7 @@ internal abstract class HandshakeMachine : IDisposable
         var next = Keys!.NextApplicationSecret(own);
         CryptographicOperations.ZeroMemory(own);
         own = next;
-        Connection.InstallWriteKeys(Keys.CreateProtection(next));
+        Connection.InstallWriteKeys(Keys, next);
     }
 
     /// <summary>Returns the message writer's buffer to the pool.</summary>

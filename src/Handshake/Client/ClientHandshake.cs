@@ -171,10 +171,10 @@ internal sealed class ClientHandshake : HandshakeMachine
         Keys = new TlsKeySchedule(sh.CipherSuite, psk);
         DeriveHandshakeSecrets(shared);
         _hello.DisposeKeyShares();
-        Connection.InstallReadKeys(Keys.CreateProtection(ServerHandshakeSecret), application: false);
+        Connection.InstallReadKeys(Keys, ServerHandshakeSecret, application: false);
         // The client's handshake write key is installed now, so that an alert about the server's flight is
         // encrypted as the server expects.
-        Connection.InstallWriteKeys(Keys.CreateProtection(ClientHandshakeSecret));
+        Connection.InstallWriteKeys(Keys, ClientHandshakeSecret);
         _state = State.WaitEncryptedExtensions;
     }
 

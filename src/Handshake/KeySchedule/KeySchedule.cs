@@ -96,8 +96,12 @@ internal sealed class TlsKeySchedule : IDisposable
         }
     }
 
-    /// <summary>write_key and write_iv from a traffic secret (RFC 8446 §7.3), wrapped as record protection.</summary>
-    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret)
+    /// <summary>
+    /// write_key and write_iv from a traffic secret (RFC 8446 §7.3) as record protection: <paramref name="current"/>
+    /// (the direction's protection so far, of this suite) rekeyed in place with its sequence number back at zero, or a
+    /// new protection when there is none.
+    /// </summary>
+    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret, RecordProtection? current = null)
     {
         Span<byte> key = stackalloc byte[CipherSuites.KeyLength(Suite)];
         Span<byte> iv = stackalloc byte[CipherSuites.IvLength];
@@ -107,7 +111,10 @@ internal sealed class TlsKeySchedule : IDisposable
             secret.Init(_hash, trafficSecret);
             HkdfLabel.Expand(in secret, "key"u8, [], key);
             HkdfLabel.Expand(in secret, "iv"u8, [], iv);
-            return new RecordProtection(Suite, key, iv);
+            if (current is null || current.Suite != Suite)
+                return new RecordProtection(Suite, key, iv);
+            current.Rekey(key, iv);
+            return current;
         }
         finally
         {

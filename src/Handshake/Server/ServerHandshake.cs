@@ -162,8 +162,8 @@ internal sealed class ServerHandshake : HandshakeMachine
         DeriveHandshakeSecrets(shared);
         Connection.FlushHandshake();
         SendChangeCipherSpecIfCompatible(hello);
-        Connection.InstallWriteKeys(Keys.CreateProtection(ServerHandshakeSecret));
-        Connection.InstallReadKeys(Keys.CreateProtection(ClientHandshakeSecret), application: false);
+        Connection.InstallWriteKeys(Keys, ServerHandshakeSecret);
+        Connection.InstallReadKeys(Keys, ClientHandshakeSecret, application: false);
 
         SendEncryptedExtensions(n);
         if (_psk is not null)

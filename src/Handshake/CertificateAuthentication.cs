@@ -16,8 +16,11 @@ internal static class CertificateAuthentication
     /// <summary>The first scheme of our key that the peer offered and our options allow, or null (RFC 8446 §4.4.3).</summary>
     public static SignatureScheme? ChooseScheme(TlsCertificate certificate, IReadOnlyList<SignatureScheme> peerOffered, IList<SignatureScheme> allowed)
     {
-        foreach (var s in certificate.Key.Schemes)
+        // Indexed: a foreach over the interface would box the key's enumerator.
+        var schemes = certificate.Key.Schemes;
+        for (int i = 0; i < schemes.Count; i++)
         {
+            var s = schemes[i];
             if (allowed.Contains(s) && peerOffered.Contains(s) && certificate.Leaf.PublicKey.IsCompatible(s))
                 return s;
         }
@@ -55,7 +58,7 @@ internal static class CertificateAuthentication
     {
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
         byte[] signature = certificate.Key.Sign(scheme, content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)]);
-        new CertificateVerify { Algorithm = scheme, Signature = signature }.Write(w);
+        CertificateVerify.Write(w, scheme, signature);
     }
 
     /// <summary>
@@ -64,17 +67,17 @@ internal static class CertificateAuthentication
     /// </summary>
     public static SignatureScheme VerifyCertificateVerify(ReadOnlySpan<byte> body, Certificate leaf, IList<SignatureScheme> offered, bool peerIsServer, ReadOnlySpan<byte> transcriptHash)
     {
-        var cv = CertificateVerify.Parse(body);
-        if (!offered.Contains(cv.Algorithm) || !SignatureSchemes.IsSupported(cv.Algorithm))
-            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which was not offered in signature_algorithms");
+        var algorithm = CertificateVerify.Parse(body, out var signature);
+        if (!offered.Contains(algorithm) || !SignatureSchemes.IsSupported(algorithm))
+            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(algorithm)}, which was not offered in signature_algorithms");
         var key = PublicKeyOf(leaf);
-        if (!key.IsCompatible(cv.Algorithm))
-            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which does not fit the certificate's {key.Type} key");
+        if (!key.IsCompatible(algorithm))
+            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(algorithm)}, which does not fit the certificate's {key.Type} key");
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
         content = content[..CertificateVerify.WriteSignedContent(peerIsServer, transcriptHash, content)];
-        if (!key.Verify(SignatureSchemes.ToAlgorithm(cv.Algorithm), content, cv.Signature))
-            throw TlsAlert.DecryptError($"CertificateVerify signature ({SignatureSchemes.Name(cv.Algorithm)}) does not verify with the certificate of '{leaf.Subject}'");
-        return cv.Algorithm;
+        if (!key.Verify(SignatureSchemes.ToAlgorithm(algorithm), content, signature))
+            throw TlsAlert.DecryptError($"CertificateVerify signature ({SignatureSchemes.Name(algorithm)}) does not verify with the certificate of '{leaf.Subject}'");
+        return algorithm;
     }
 
     private static PublicKey PublicKeyOf(Certificate leaf)

@@ -193,7 +193,7 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.ProtocolVersion($"{name}.legacy_version is 0x{sh.LegacyVersion:x4}; a TLS 1.3 server sends 0x0303 (RFC 8446 §4.1.3)");
         if (!sh.LegacySessionIdEcho.AsSpan().SequenceEqual(_hello!.SessionId))
             throw TlsAlert.IllegalParameter($"{name}.legacy_session_id_echo does not match the ClientHello (RFC 8446 §4.1.3)");
-        if (!_hello.CipherSuites.Contains(sh.CipherSuite))
+        if (Array.IndexOf(_hello.CipherSuites, sh.CipherSuite) < 0)
             throw TlsAlert.IllegalParameter($"{name} selects cipher suite 0x{(ushort)sh.CipherSuite:x4}, which was not offered (RFC 8446 §4.1.3)");
         if (sh.LegacyCompressionMethod != 0)
             throw TlsAlert.IllegalParameter($"{name}.legacy_compression_method is {sh.LegacyCompressionMethod}; it must be 0 (RFC 8446 §4.1.3)");
@@ -209,7 +209,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         if (hrr.Extensions.Find(ExtensionType.KeyShare) is { } ks)
         {
             var group = KeyShareExtension.ParseHelloRetryRequest(ks);
-            if (!_hello.Groups.Contains(group))
+            if (Array.IndexOf(_hello.Groups, group) < 0)
                 throw TlsAlert.IllegalParameter($"HelloRetryRequest selects {NamedGroups.Name(group)}, which is not in supported_groups (RFC 8446 §4.2.8)");
             if (_hello.KeyShareFor(group) is not null)
                 throw TlsAlert.IllegalParameter($"HelloRetryRequest selects {NamedGroups.Name(group)}, for which a key share was already sent (RFC 8446 §4.2.8)");

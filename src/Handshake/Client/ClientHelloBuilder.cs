@@ -28,8 +28,15 @@ internal sealed class ClientHelloBuilder
         provider.FillRandom(SessionId);
         CipherSuites = [.. options.CipherSuites];
         Groups = [.. options.Groups];
-        foreach (var g in options.KeyShareGroups ?? [options.Groups[0]])
-            _shares.Add(provider.GenerateKeyShare(g));
+        // Indexed: a foreach over the interface would box its enumerator.
+        if (options.KeyShareGroups is { } shareGroups)
+        {
+            for (int i = 0; i < shareGroups.Count; i++) _shares.Add(provider.GenerateKeyShare(shareGroups[i]));
+        }
+        else
+        {
+            _shares.Add(provider.GenerateKeyShare(options.Groups[0]));
+        }
         // RFC 6066 §3: literal IP addresses are not sent as server_name.
         if (options.ServerName is { } name && !System.Net.IPAddress.TryParse(name, out _))
             ServerNameSent = name;
@@ -37,8 +44,9 @@ internal sealed class ClientHelloBuilder
 
     public byte[] Random { get; }
     public byte[] SessionId { get; }
-    public List<CipherSuite> CipherSuites { get; }
-    public List<NamedGroup> Groups { get; }
+    // Snapshots of the options' lists, as offered in this ClientHello.
+    public CipherSuite[] CipherSuites { get; }
+    public NamedGroup[] Groups { get; }
     public string? ServerNameSent { get; }
 
     /// <summary>The ticket offered in pre_shared_key, or null.</summary>

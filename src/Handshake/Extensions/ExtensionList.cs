@@ -17,14 +17,22 @@ internal sealed class ExtensionList
 {
     public const int DefaultMaxCount = 64;
 
-    private readonly List<Extension> _items;
+    private readonly Extension[] _items;
 
-    public ExtensionList(List<Extension> items) => _items = items;
+    /// <summary>A block of <paramref name="items"/> (copied), for messages built from parts.</summary>
+    public ExtensionList(List<Extension> items) => _items = [.. items];
+
+    // Parsing sizes the array to the block, so it is kept as is.
+    private ExtensionList(Extension[] items, bool parsed)
+    {
+        _ = parsed;
+        _items = items;
+    }
 
     /// <summary>No extensions. Parsing returns this one instance for every empty block (most CertificateEntry blocks): nothing can add to it.</summary>
-    public static readonly ExtensionList Empty = new([]);
+    public static readonly ExtensionList Empty = new([], parsed: true);
 
-    public int Count => _items.Count;
+    public int Count => _items.Length;
     public IReadOnlyList<Extension> Items => _items;
 
     public bool Contains(ExtensionType type) => Find(type) is not null;
@@ -48,24 +56,28 @@ internal sealed class ExtensionList
     {
         var list = reader.ReadList16("extensions", min);
         if (list.IsEmpty) return Empty;
-        var items = new List<Extension>(Math.Min(CountEntries(list), maxCount + 1));
+        // CountEntries is a lower bound on a malformed block, so the loop still checks the room left.
+        var items = new Extension[Math.Min(CountEntries(list), maxCount + 1)];
+        int count = 0;
         while (!list.IsEmpty)
         {
             var type = (ExtensionType)list.ReadU16("extension_type");
             var data = MemorySlice.Within(owner, list.ReadVector16("extension_data"));
-            foreach (var e in items)
+            for (int i = 0; i < count; i++)
             {
-                if (e.Type == type)
+                if (items[i].Type == type)
                     throw TlsAlert.IllegalParameter($"{reader.Context} has a duplicate {ExtensionRules.Name(type)} extension (RFC 8446 §4.2)");
             }
             var allowed = ExtensionRules.AllowedIn(type);
             if (allowed != ExtensionContext.None && (allowed & context) == 0)
                 throw TlsAlert.IllegalParameter($"{ExtensionRules.Name(type)} is not allowed in {reader.Context} (RFC 8446 §4.2)");
-            if (items.Count >= maxCount)
+            if (count >= maxCount)
                 throw TlsAlert.DecodeError($"{reader.Context} has more than {maxCount} extensions");
-            items.Add(new Extension(type, data));
+            if (count == items.Length)
+                throw TlsAlert.DecodeError($"{reader.Context}.extensions is truncated");
+            items[count++] = new Extension(type, data);
         }
-        return new ExtensionList(items);
+        return new ExtensionList(count == items.Length ? items : items[..count], parsed: true);
     }
 
     // Entries in the block (a lower bound when it is malformed: parsing reports that), to size the list once.

@@ -53,17 +53,20 @@ internal abstract class HandshakeMachine : IDisposable
 
     public abstract void Start();
 
-    /// <summary>Handles one complete handshake message (header included) in the current state.</summary>
-    public void Handle(HandshakeType type, byte[] message)
+    /// <summary>
+    /// Handles one complete handshake message (header included) in the current state. <paramref name="message"/> is a
+    /// slice of the joiner's pooled buffer, cleared once this returns: nothing may keep a slice of it (copy instead).
+    /// </summary>
+    public void Handle(HandshakeType type, ReadOnlyMemory<byte> message)
     {
-        var body = message.AsSpan(HandshakeHeader.Size);
+        var body = message.Span[HandshakeHeader.Size..];
         if (IsComplete)
             HandlePostHandshake(type, body);
         else
             HandleHandshake(type, message, body);
     }
 
-    protected abstract void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body);
+    protected abstract void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body);
 
     protected static TlsAlertException Unexpected(HandshakeType got, string expected) =>
         TlsAlert.UnexpectedMessage($"received {got} while expecting {expected}");
@@ -174,12 +177,12 @@ internal abstract class HandshakeMachine : IDisposable
     /// The peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript up to its Certificate; then the application's
     /// authorization callback sees the identity that proved possession of its key.
     /// </summary>
-    protected void ReceiveCertificateVerify(byte[] message, ReadOnlySpan<byte> body)
+    protected void ReceiveCertificateVerify(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[64];
         PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, PendingPeer!.Certificate, Options.SignatureSchemes, peerIsServer: !IsServer,
             hash[..Transcript.GetCurrentHash(hash)]);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         PeerIdentity = CertificateAuthentication.Authorize(PendingPeer, Options);
     }
 

@@ -72,7 +72,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
     }
 
-    protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
+    protected override void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         switch (_state, type)
         {
@@ -81,7 +81,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 break;
             case (State.WaitEncryptedExtensions, HandshakeType.EncryptedExtensions):
                 HandleEncryptedExtensions(message, body);
-                Transcript.Add(message);
+                Transcript.Add(message.Span);
                 if (Resumed)
                 {
                     // The ticket authenticated the server: no Certificate or CertificateVerify follows (RFC 8446 §2.2).
@@ -95,12 +95,13 @@ internal sealed class ClientHandshake : HandshakeMachine
                 break;
             case (State.WaitCertificateOrRequest, HandshakeType.CertificateRequest):
                 HandleCertificateRequest(message, body);
-                Transcript.Add(message);
+                Transcript.Add(message.Span);
                 _state = State.WaitCertificate;
                 break;
             case (State.WaitCertificateOrRequest or State.WaitCertificate, HandshakeType.Certificate):
-                HandleCertificate(message.AsMemory(HandshakeHeader.Size));
-                Transcript.Add(message);
+                // The chain outlives the message (certificates are views of their bytes): parsed from a copy.
+                HandleCertificate(message.ToArray().AsMemory(HandshakeHeader.Size));
+                Transcript.Add(message.Span);
                 _state = State.WaitCertificateVerify;
                 break;
             case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
@@ -126,7 +127,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         _ => "nothing",
     };
 
-    private void HandleServerHello(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleServerHello(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         var sh = ServerHello.Parse(body, message);
         CheckServerHelloCommon(sh);
@@ -167,7 +168,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         Suite = sh.CipherSuite;
         Group = share.Group;
         Transcript.SetHash(CipherSuites.Hash(sh.CipherSuite));
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         Keys = new TlsKeySchedule(sh.CipherSuite, psk);
         DeriveHandshakeSecrets(shared);
         _hello.DisposeKeyShares();
@@ -199,7 +200,7 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.IllegalParameter($"{name}.legacy_compression_method is {sh.LegacyCompressionMethod}; it must be 0 (RFC 8446 §4.1.3)");
     }
 
-    private void HandleHelloRetryRequest(ServerHello hrr, byte[] message)
+    private void HandleHelloRetryRequest(ServerHello hrr, ReadOnlyMemory<byte> message)
     {
         // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
         if (HelloRetried)
@@ -225,14 +226,14 @@ internal sealed class ClientHandshake : HandshakeMachine
         // Transcript: ClientHello1 becomes message_hash, then the HelloRetryRequest (RFC 8446 §4.4.1).
         Transcript.SetHash(CipherSuites.Hash(hrr.CipherSuite));
         Transcript.ReplaceWithMessageHash();
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         _hello.WriteRetry(Writer, selected, cookie, hrr.CipherSuite);
         FillBinder();
         SendWritten();
         _state = State.WaitServerHello;
     }
 
-    private void HandleEncryptedExtensions(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleEncryptedExtensions(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         var ee = EncryptedExtensions.Parse(body, message);
         ee.Extensions.RequireOffered(_hello!.Offered, "EncryptedExtensions");
@@ -255,9 +256,11 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.DecodeError("EncryptedExtensions.server_name must be empty (RFC 6066 §3)");
     }
 
-    private void HandleCertificateRequest(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleCertificateRequest(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        var cr = CertificateRequest.Parse(body, message);
+        // Kept until our Certificate is sent, after the message is released: parsed from a copy.
+        var kept = message.ToArray();
+        var cr = CertificateRequest.Parse(kept.AsSpan(HandshakeHeader.Size), kept);
         // RFC 8446 §4.3.2: the context is empty unless the request is post-handshake.
         if (cr.Context.Length != 0)
             throw TlsAlert.IllegalParameter("CertificateRequest.certificate_request_context must be empty during the handshake (RFC 8446 §4.3.2)");
@@ -281,10 +284,10 @@ internal sealed class ClientHandshake : HandshakeMachine
         PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
     }
 
-    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleFinished(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         VerifyFinished(body, ServerHandshakeSecret);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         DeriveApplicationSecrets();
         if (_certificateRequest is { } cr)
             SendClientCertificate(cr);

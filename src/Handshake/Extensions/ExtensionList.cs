@@ -5,7 +5,8 @@ namespace TlsEngine.Extensions;
 
 /// <summary>
 /// One extension: its type and its extension_data (RFC 8446 §4.2). A received extension's data is a slice of the
-/// handshake message it came in (which the handshake owns and never reuses), not a copy.
+/// handshake message it came in, not a copy: it lives only as long as that message's memory (a received message is
+/// cleared once its handler returns, see HandshakeJoiner), so whatever is kept beyond that is copied.
 /// </summary>
 internal readonly record struct Extension(ExtensionType Type, ReadOnlyMemory<byte> Data);
 

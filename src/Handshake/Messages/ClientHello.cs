@@ -16,7 +16,7 @@ internal sealed class ClientHello
     public required ExtensionList Extensions { get; init; }
 
     /// <summary>Parses a ClientHello body (after the 4-byte handshake header).</summary>
-    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
     public static ClientHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ClientHello");

@@ -34,7 +34,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     {
     }
 
-    protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
+    protected override void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         switch (_state, type)
         {
@@ -66,7 +66,7 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
     }
 
-    private void HandleClientHello(byte[] message, ReadOnlySpan<byte> body, bool retry)
+    private void HandleClientHello(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body, bool retry)
     {
         var hello = ClientHello.Parse(body, message);
         if (hello.Extensions.Count > Options.Limits.MaxClientHelloExtensions)
@@ -85,7 +85,7 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
         // A ticket may replace certificate authentication once the group is settled (RFC 8446 §4.2.11).
         Transcript.SetHash(CipherSuites.Hash(n.Suite));
-        _psk = ServerResumption.TryAccept(hello, message, n.Suite, _options, Transcript);
+        _psk = ServerResumption.TryAccept(hello, message.Span, n.Suite, _options, Transcript);
         if (n.OffersEarlyData)
             Connection.SkipEarlyData(untilClientHello: false);
         else
@@ -96,7 +96,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     }
 
     /// <summary>HelloRetryRequest (RFC 8446 §4.1.4): the group to use, and a cookie the client must echo (§4.2.2).</summary>
-    private void SendHelloRetryRequest(ClientHello hello, byte[] message, ClientHelloNegotiation n)
+    private void SendHelloRetryRequest(ClientHello hello, ReadOnlyMemory<byte> message, ClientHelloNegotiation n)
     {
         HelloRetried = true;
         _first = n;
@@ -106,7 +106,7 @@ internal sealed class ServerHandshake : HandshakeMachine
             Options.Provider.FillRandom(_cookie);
         }
         Transcript.SetHash(CipherSuites.Hash(n.Suite));
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         Transcript.ReplaceWithMessageHash();
         int at = ServerHello.WriteStart(Writer, 0x0303, ServerHello.HelloRetryRequestRandom, hello.LegacySessionId, n.Suite);
         int block = Writer.BeginVector16();
@@ -138,7 +138,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     }
 
     /// <summary>ServerHello, then EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.</summary>
-    private void SendServerFlight(ClientHello hello, byte[] message, ClientHelloNegotiation n)
+    private void SendServerFlight(ClientHello hello, ReadOnlyMemory<byte> message, ClientHelloNegotiation n)
     {
         byte[] shared;
         using (var share = Options.Provider.GenerateKeyShare(n.Group))
@@ -154,7 +154,7 @@ internal sealed class ServerHandshake : HandshakeMachine
             Span<byte> random = stackalloc byte[32];
             Options.Provider.FillRandom(random);
             Transcript.SetHash(CipherSuites.Hash(n.Suite));
-            Transcript.Add(message);
+            Transcript.Add(message.Span);
             WriteServerHello(hello, n, random, share.PublicKey);
             SendWritten();
         }
@@ -270,9 +270,10 @@ internal sealed class ServerHandshake : HandshakeMachine
         SendWritten();
     }
 
-    private void HandleCertificate(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleCertificate(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        var msg = CertificateMessage.Parse(message.AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
+        // The chain outlives the message (certificates are views of their bytes): parsed from a copy.
+        var msg = CertificateMessage.Parse(message.ToArray().AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)
             throw TlsAlert.IllegalParameter("client Certificate.certificate_request_context does not match the CertificateRequest (RFC 8446 §4.4.2)");
         foreach (var e in msg.Entries)
@@ -282,19 +283,19 @@ internal sealed class ServerHandshake : HandshakeMachine
             // RFC 8446 §4.4.2.4: no certificate — continue unauthenticated or abort with certificate_required.
             if (_options.ClientAuthentication == ClientAuthenticationMode.Required)
                 throw new TlsAlertException(AlertDescription.CertificateRequired, "the client sent no certificate and client authentication is required");
-            Transcript.Add(message);
+            Transcript.Add(message.Span);
             _state = State.WaitFinished;
             return;
         }
         PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         _state = State.WaitCertificateVerify;
     }
 
-    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleFinished(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         VerifyFinished(body, ClientHandshakeSecret);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         InstallApplicationReadKeys();
         _state = State.Connected;
         var resumptionMaster = _options.SessionTicketKeys is null ? null : DeriveResumptionMasterSecret();

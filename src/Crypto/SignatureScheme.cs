@@ -44,9 +44,11 @@ public static class SignatureSchemes
 
     public static bool IsSupported(SignatureScheme s)
     {
-        foreach (var x in Supported)
+        // Indexed: a foreach over the interface would box the array's enumerator on every signature check.
+        var supported = Supported;
+        for (int i = 0; i < supported.Count; i++)
         {
-            if (x == s) return true;
+            if (supported[i] == s) return true;
         }
         return false;
     }

@@ -16,8 +16,11 @@ internal static class CertificateAuthentication
     /// <summary>The first scheme of our key that the peer offered and our options allow, or null (RFC 8446 §4.4.3).</summary>
     public static SignatureScheme? ChooseScheme(TlsCertificate certificate, IReadOnlyList<SignatureScheme> peerOffered, IList<SignatureScheme> allowed)
     {
-        foreach (var s in certificate.Key.Schemes)
+        // Indexed: a foreach over the interface would box the key's enumerator.
+        var schemes = certificate.Key.Schemes;
+        for (int i = 0; i < schemes.Count; i++)
         {
+            var s = schemes[i];
             if (allowed.Contains(s) && peerOffered.Contains(s) && certificate.Leaf.PublicKey.IsCompatible(s))
                 return s;
         }
@@ -30,18 +33,24 @@ internal static class CertificateAuthentication
     /// </summary>
     public static void WriteCertificate(TlsWriter w, TlsCertificate? certificate, byte[] context, ReadOnlyMemory<byte>? staple = null)
     {
-        var entries = new List<CertificateEntry>();
+        var at = CertificateMessage.WriteStart(w, context);
         if (certificate is not null)
         {
-            foreach (var c in certificate.Chain)
+            var chain = certificate.Chain;
+            for (int i = 0; i < chain.Count; i++)
             {
-                var extensions = new List<Extension>();
-                if (entries.Count == 0 && staple is { IsEmpty: false } s)
-                    extensions.Add(new Extension(ExtensionType.StatusRequest, StatusRequestExtension.EncodeCertificateStatus(s.Span)));
-                entries.Add(new CertificateEntry(c.RawData, new ExtensionList(extensions)));
+                w.WriteVector24(chain[i].RawData.Span);
+                int block = w.BeginVector16();
+                if (i == 0 && staple is { IsEmpty: false } s)
+                {
+                    int e = ExtensionList.BeginExtension(w, ExtensionType.StatusRequest);
+                    StatusRequestExtension.WriteCertificateStatus(w, s.Span);
+                    ExtensionList.EndExtension(w, e);
+                }
+                w.EndVector16(block);
             }
         }
-        new CertificateMessage { Context = context, Entries = entries }.Write(w);
+        CertificateMessage.WriteEnd(w, at);
     }
 
     /// <summary>Writes CertificateVerify: a signature over 64 spaces, the role's context string, 0x00 and the transcript hash.</summary>
@@ -49,7 +58,7 @@ internal static class CertificateAuthentication
     {
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
         byte[] signature = certificate.Key.Sign(scheme, content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)]);
-        new CertificateVerify { Algorithm = scheme, Signature = signature }.Write(w);
+        CertificateVerify.Write(w, scheme, signature);
     }
 
     /// <summary>
@@ -58,17 +67,17 @@ internal static class CertificateAuthentication
     /// </summary>
     public static SignatureScheme VerifyCertificateVerify(ReadOnlySpan<byte> body, Certificate leaf, IList<SignatureScheme> offered, bool peerIsServer, ReadOnlySpan<byte> transcriptHash)
     {
-        var cv = CertificateVerify.Parse(body);
-        if (!offered.Contains(cv.Algorithm) || !SignatureSchemes.IsSupported(cv.Algorithm))
-            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which was not offered in signature_algorithms");
+        var algorithm = CertificateVerify.Parse(body, out var signature);
+        if (!offered.Contains(algorithm) || !SignatureSchemes.IsSupported(algorithm))
+            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(algorithm)}, which was not offered in signature_algorithms");
         var key = PublicKeyOf(leaf);
-        if (!key.IsCompatible(cv.Algorithm))
-            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(cv.Algorithm)}, which does not fit the certificate's {key.Type} key");
+        if (!key.IsCompatible(algorithm))
+            throw TlsAlert.IllegalParameter($"CertificateVerify uses {SignatureSchemes.Name(algorithm)}, which does not fit the certificate's {key.Type} key");
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
         content = content[..CertificateVerify.WriteSignedContent(peerIsServer, transcriptHash, content)];
-        if (!key.Verify(SignatureSchemes.ToAlgorithm(cv.Algorithm), content, cv.Signature))
-            throw TlsAlert.DecryptError($"CertificateVerify signature ({SignatureSchemes.Name(cv.Algorithm)}) does not verify with the certificate of '{leaf.Subject}'");
-        return cv.Algorithm;
+        if (!key.Verify(SignatureSchemes.ToAlgorithm(algorithm), content, signature))
+            throw TlsAlert.DecryptError($"CertificateVerify signature ({SignatureSchemes.Name(algorithm)}) does not verify with the certificate of '{leaf.Subject}'");
+        return algorithm;
     }
 
     private static PublicKey PublicKeyOf(Certificate leaf)

@@ -8,12 +8,20 @@ namespace TlsEngine;
 /// Reassembles handshake messages from record fragments (RFC 8446 §5.1): messages may be coalesced in one record or
 /// split across several. The buffer is pooled and returned when empty, so an idle connection holds none.
 /// </summary>
+/// <remarks>
+/// A message is handed to its handler as a slice of the pooled buffer, not a copy: it is valid only until
+/// <see cref="ReleaseTaken"/>, which clears it (a slice kept by mistake then reads zeros, never a later message or,
+/// once the buffer is back in the pool, another connection's data). Handlers copy whatever outlives them: the
+/// client's CertificateRequest and both Certificate messages (whose certificates are views of the message bytes).
+/// </remarks>
 internal sealed class HandshakeJoiner : IDisposable
 {
     private readonly int _maxMessageSize;
     private byte[]? _buffer;
     private int _start;
     private int _end;
+    private int _takenStart;
+    private int _taken;
 
     public HandshakeJoiner(int maxMessageSize) => _maxMessageSize = maxMessageSize;
 
@@ -22,6 +30,8 @@ internal sealed class HandshakeJoiner : IDisposable
 
     public void Add(ReadOnlySpan<byte> fragment)
     {
+        // Growing the buffer would return the one the taken message lives in to the pool.
+        if (_taken > 0) throw new InvalidOperationException("handshake data added while a message is being handled");
         if (fragment.IsEmpty) return;
         if (_buffer is null)
         {
@@ -45,13 +55,15 @@ internal sealed class HandshakeJoiner : IDisposable
     }
 
     /// <summary>
-    /// Takes the next complete message (header and body) if one is buffered. The message is refused as soon as its
-    /// header announces a length over the limit, before the body arrives.
+    /// Takes the next complete message (header and body) if one is buffered, as a slice of the buffer that is valid
+    /// until <see cref="ReleaseTaken"/>. The message is refused as soon as its header announces a length over the
+    /// limit, before the body arrives.
     /// </summary>
-    public bool TryTake(out HandshakeType type, out byte[] message)
+    public bool TryTake(out HandshakeType type, out ReadOnlyMemory<byte> message)
     {
+        if (_taken > 0) throw new InvalidOperationException("the previous handshake message was not released");
         type = default;
-        message = [];
+        message = default;
         int live = _end - _start;
         if (live < HandshakeHeader.Size)
             return false;
@@ -63,17 +75,30 @@ internal sealed class HandshakeJoiner : IDisposable
         if (live < total)
             return false;
         type = (HandshakeType)span[0];
-        message = span[..total].ToArray();
+        message = _buffer.AsMemory(_start, total);
+        _takenStart = _start;
+        _taken = total;
         _start += total;
-        if (_start == _end) Release();
         return true;
+    }
+
+    /// <summary>
+    /// Ends the handling of the message <see cref="TryTake"/> returned: its bytes are cleared, and the buffer goes back
+    /// to the pool when nothing else is buffered.
+    /// </summary>
+    public void ReleaseTaken()
+    {
+        if (_taken == 0) return;
+        _buffer.AsSpan(_takenStart, _taken).Clear();
+        _taken = 0;
+        if (_start == _end) Release();
     }
 
     private void Release()
     {
         if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = null;
-        _start = _end = 0;
+        _start = _end = _taken = 0;
     }
 
     public void Dispose() => Release();

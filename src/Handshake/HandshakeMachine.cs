@@ -19,8 +19,11 @@ internal abstract class HandshakeMachine : IDisposable
     protected readonly TlsWriter Writer = new(1024);
     protected TlsKeySchedule? Keys;
     protected byte[] ClientRandom = [];
-    private byte[]? _clientAppSecret;
-    private byte[]? _serverAppSecret;
+    // The four traffic secrets (RFC 8446 §7.1) in one array of 4 x Hash.length bytes, allocated with the handshake
+    // secrets: client and server handshake, then client and server application traffic secrets. Zeroed when the
+    // handshake completes (handshake secrets) and when the machine is disposed (all).
+    private byte[] _trafficSecrets = [];
+    private int _secretLength;
     private int _keyUpdatesWithoutData;
 
     protected HandshakeMachine(TlsConnection connection, TlsOptions options)
@@ -50,17 +53,20 @@ internal abstract class HandshakeMachine : IDisposable
 
     public abstract void Start();
 
-    /// <summary>Handles one complete handshake message (header included) in the current state.</summary>
-    public void Handle(HandshakeType type, byte[] message)
+    /// <summary>
+    /// Handles one complete handshake message (header included) in the current state. <paramref name="message"/> is a
+    /// slice of the joiner's pooled buffer, cleared once this returns: nothing may keep a slice of it (copy instead).
+    /// </summary>
+    public void Handle(HandshakeType type, ReadOnlyMemory<byte> message)
     {
-        var body = message.AsSpan(HandshakeHeader.Size);
+        var body = message.Span[HandshakeHeader.Size..];
         if (IsComplete)
             HandlePostHandshake(type, body);
         else
             HandleHandshake(type, message, body);
     }
 
-    protected abstract void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body);
+    protected abstract void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body);
 
     protected static TlsAlertException Unexpected(HandshakeType got, string expected) =>
         TlsAlert.UnexpectedMessage($"received {got} while expecting {expected}");
@@ -77,17 +83,21 @@ internal abstract class HandshakeMachine : IDisposable
 
     // ---- key schedule steps shared by both roles (RFC 8446 §7.1) -----------------------------------------------------
 
-    protected byte[] ClientHandshakeSecret = [];
-    protected byte[] ServerHandshakeSecret = [];
+    protected Span<byte> ClientHandshakeSecret => _trafficSecrets.AsSpan(0, _secretLength);
+    protected Span<byte> ServerHandshakeSecret => _trafficSecrets.AsSpan(_secretLength, _secretLength);
+    private Span<byte> ClientAppSecret => _trafficSecrets.AsSpan(2 * _secretLength, _secretLength);
+    private Span<byte> ServerAppSecret => _trafficSecrets.AsSpan(3 * _secretLength, _secretLength);
 
     /// <summary>After ServerHello: Handshake Secret and both handshake traffic secrets.</summary>
     protected void DeriveHandshakeSecrets(byte[] sharedSecret)
     {
         Keys!.AdvanceToHandshake(sharedSecret);
         CryptographicOperations.ZeroMemory(sharedSecret);
+        _secretLength = Keys.HashLength;
+        _trafficSecrets = new byte[4 * _secretLength];
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
-        Keys.Derive("c hs traffic"u8, "s hs traffic"u8, hash, out ClientHandshakeSecret, out ServerHandshakeSecret);
+        Keys.Derive("c hs traffic"u8, "s hs traffic"u8, hash, ClientHandshakeSecret, ServerHandshakeSecret);
         LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ClientHandshakeSecret);
         LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", ServerHandshakeSecret);
     }
@@ -105,9 +115,9 @@ internal abstract class HandshakeMachine : IDisposable
         Keys!.AdvanceToMaster();
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
-        Keys.Derive("c ap traffic"u8, "s ap traffic"u8, hash, out _clientAppSecret, out _serverAppSecret);
-        LogSecret("CLIENT_TRAFFIC_SECRET_0", _clientAppSecret);
-        LogSecret("SERVER_TRAFFIC_SECRET_0", _serverAppSecret);
+        Keys.Derive("c ap traffic"u8, "s ap traffic"u8, hash, ClientAppSecret, ServerAppSecret);
+        LogSecret("CLIENT_TRAFFIC_SECRET_0", ClientAppSecret);
+        LogSecret("SERVER_TRAFFIC_SECRET_0", ServerAppSecret);
         // exporter_master_secret is only logged: there is no exporter API, so it is derived only for a key log.
         if (Options.KeyLog is not null)
         {
@@ -118,13 +128,13 @@ internal abstract class HandshakeMachine : IDisposable
     }
 
     protected void InstallApplicationWriteKeys() =>
-        Connection.InstallWriteKeys(Keys!.CreateProtection(IsServer ? _serverAppSecret : _clientAppSecret));
+        Connection.InstallWriteKeys(Keys!, IsServer ? ServerAppSecret : ClientAppSecret);
 
     protected void InstallApplicationReadKeys() =>
-        Connection.InstallReadKeys(Keys!.CreateProtection(IsServer ? _clientAppSecret : _serverAppSecret), application: true);
+        Connection.InstallReadKeys(Keys!, IsServer ? ClientAppSecret : ServerAppSecret, application: true);
 
     /// <summary>Our Finished (RFC 8446 §4.4.4) with the given base key, over the transcript so far.</summary>
-    protected void SendFinished(byte[] baseKey)
+    protected void SendFinished(ReadOnlySpan<byte> baseKey)
     {
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
@@ -135,7 +145,7 @@ internal abstract class HandshakeMachine : IDisposable
     }
 
     /// <summary>Checks the peer's Finished in constant time (RFC 8446 §4.4.4): a mismatch is decrypt_error.</summary>
-    protected void VerifyFinished(ReadOnlySpan<byte> body, byte[] baseKey)
+    protected void VerifyFinished(ReadOnlySpan<byte> body, ReadOnlySpan<byte> baseKey)
     {
         var received = Finished.Parse(body, Keys!.HashLength);
         Span<byte> hash = stackalloc byte[64];
@@ -150,12 +160,11 @@ internal abstract class HandshakeMachine : IDisposable
     {
         IsComplete = true;
         Transcript.Dispose(); // no later message enters the transcript
-        CryptographicOperations.ZeroMemory(ClientHandshakeSecret);
-        CryptographicOperations.ZeroMemory(ServerHandshakeSecret);
+        CryptographicOperations.ZeroMemory(_trafficSecrets.AsSpan(0, 2 * _secretLength));
         Connection.OnHandshakeComplete();
     }
 
-    private void LogSecret(string label, byte[] secret)
+    private void LogSecret(string label, ReadOnlySpan<byte> secret)
     {
         if (Options.KeyLog is not { } log) return;
         log($"{label} {Convert.ToHexStringLower(ClientRandom)} {Convert.ToHexStringLower(secret)}");
@@ -168,12 +177,12 @@ internal abstract class HandshakeMachine : IDisposable
     /// The peer's CertificateVerify (RFC 8446 §4.4.3) over the transcript up to its Certificate; then the application's
     /// authorization callback sees the identity that proved possession of its key.
     /// </summary>
-    protected void ReceiveCertificateVerify(byte[] message, ReadOnlySpan<byte> body)
+    protected void ReceiveCertificateVerify(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[64];
         PeerSignatureScheme = CertificateAuthentication.VerifyCertificateVerify(body, PendingPeer!.Certificate, Options.SignatureSchemes, peerIsServer: !IsServer,
             hash[..Transcript.GetCurrentHash(hash)]);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         PeerIdentity = CertificateAuthentication.Authorize(PendingPeer, Options);
     }
 
@@ -199,11 +208,9 @@ internal abstract class HandshakeMachine : IDisposable
         if (++_keyUpdatesWithoutData > Options.Limits.MaxKeyUpdatesWithoutData)
             throw TlsAlert.UnexpectedMessage($"more than {Options.Limits.MaxKeyUpdatesWithoutData} KeyUpdates without application data (limit MaxKeyUpdatesWithoutData)");
         // The peer's next records use its next traffic secret (RFC 8446 §4.6.3, §7.2).
-        ref byte[]? peer = ref IsServer ? ref _clientAppSecret : ref _serverAppSecret;
-        var next = Keys!.NextApplicationSecret(peer);
-        CryptographicOperations.ZeroMemory(peer);
-        peer = next;
-        Connection.InstallReadKeys(Keys.CreateProtection(next), application: true);
+        var peer = IsServer ? ClientAppSecret : ServerAppSecret;
+        NextApplicationSecret(peer);
+        Connection.InstallReadKeys(Keys!, peer, application: true);
         // "If the request_update field is set to update_requested, the receiver MUST send a KeyUpdate of its own
         // with request_update set to update_not_requested prior to sending its next Application Data record."
         if (requested && !Connection.LocalClosed)
@@ -216,11 +223,18 @@ internal abstract class HandshakeMachine : IDisposable
         KeyUpdate.Write(Writer, requestPeer);
         Connection.QueueHandshake(Writer.WrittenSpan);
         Writer.Clear();
-        ref byte[]? own = ref IsServer ? ref _serverAppSecret : ref _clientAppSecret;
-        var next = Keys!.NextApplicationSecret(own);
-        CryptographicOperations.ZeroMemory(own);
-        own = next;
-        Connection.InstallWriteKeys(Keys.CreateProtection(next));
+        var own = IsServer ? ServerAppSecret : ClientAppSecret;
+        NextApplicationSecret(own);
+        Connection.InstallWriteKeys(Keys!, own);
+    }
+
+    /// <summary>Replaces <paramref name="secret"/> with application_traffic_secret_N+1 (RFC 8446 §7.2); the old one is overwritten.</summary>
+    private void NextApplicationSecret(Span<byte> secret)
+    {
+        Span<byte> next = stackalloc byte[secret.Length];
+        Keys!.NextApplicationSecret(secret, next);
+        next.CopyTo(secret);
+        CryptographicOperations.ZeroMemory(next);
     }
 
     /// <summary>Returns the message writer's buffer to the pool.</summary>
@@ -231,9 +245,6 @@ internal abstract class HandshakeMachine : IDisposable
         Writer.Release();
         Transcript.Dispose();
         Keys?.Dispose();
-        CryptographicOperations.ZeroMemory(ClientHandshakeSecret);
-        CryptographicOperations.ZeroMemory(ServerHandshakeSecret);
-        if (_clientAppSecret is not null) CryptographicOperations.ZeroMemory(_clientAppSecret);
-        if (_serverAppSecret is not null) CryptographicOperations.ZeroMemory(_serverAppSecret);
+        CryptographicOperations.ZeroMemory(_trafficSecrets);
     }
 }

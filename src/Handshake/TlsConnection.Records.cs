@@ -236,6 +236,16 @@ public sealed partial class TlsConnection
     private void DispatchHandshakeMessages()
     {
         while (!PeerClosed && State != TlsConnectionState.Failed && _joiner.TryTake(out var type, out var message))
-            _machine.Handle(type, message);
+        {
+            try
+            {
+                _machine.Handle(type, message);
+            }
+            finally
+            {
+                // The message is a slice of the joiner's buffer: cleared here, whether or not the handler succeeded.
+                _joiner.ReleaseTaken();
+            }
+        }
     }
 }

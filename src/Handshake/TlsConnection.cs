@@ -1,5 +1,6 @@
 using System.Buffers;
 using TlsEngine.Crypto;
+using TlsEngine.KeySchedule;
 using TlsEngine.Messages;
 using TlsEngine.Record;
 
@@ -209,18 +210,22 @@ public sealed partial class TlsConnection : IDisposable
         Records.Write(ContentType.ChangeCipherSpec, [1], Transmit);
     }
 
-    internal void InstallWriteKeys(RecordProtection protection)
+    /// <summary>
+    /// Installs write keys from <paramref name="trafficSecret"/> (RFC 8446 §7.3), once the messages queued under the
+    /// current keys are written: the current protection is rekeyed in place, so nothing may be sealed with it after.
+    /// </summary>
+    internal void InstallWriteKeys(TlsKeySchedule keys, ReadOnlySpan<byte> trafficSecret)
     {
         FlushHandshake();
-        Records.SetWriteProtection(protection);
+        Records.SetWriteProtection(keys.CreateProtection(trafficSecret, Records.WriteProtection));
     }
 
     /// <summary>Installs read keys. Handshake messages must not span a key change (RFC 8446 §5.1).</summary>
-    internal void InstallReadKeys(RecordProtection protection, bool application)
+    internal void InstallReadKeys(TlsKeySchedule keys, ReadOnlySpan<byte> trafficSecret, bool application)
     {
         if (_joiner.HasBufferedData)
             throw TlsAlert.UnexpectedMessage("handshake data continues past a key change in the same record (RFC 8446 §5.1)");
-        Records.SetReadProtection(protection);
+        Records.SetReadProtection(keys.CreateProtection(trafficSecret, Records.ReadProtection));
         _readApplicationKeys = application;
     }
 

@@ -33,17 +33,20 @@ public sealed class RecordLayer : IDisposable
         ? RecordHeader.MaxPlaintextLength
         : Math.Min(RecordHeader.MaxPlaintextLength, PeerRecordSizeLimit - 1);
 
-    /// <summary>Installs new read keys; sequence numbers restart at zero (RFC 8446 §5.3).</summary>
+    /// <summary>
+    /// Installs new read keys; sequence numbers restart at zero (RFC 8446 §5.3). The current protection, rekeyed in
+    /// place (<see cref="RecordProtection.Rekey"/>), may be installed again; another one replaces it and is disposed.
+    /// </summary>
     public void SetReadProtection(RecordProtection protection)
     {
-        ReadProtection?.Dispose();
+        if (!ReferenceEquals(ReadProtection, protection)) ReadProtection?.Dispose();
         ReadProtection = protection;
     }
 
-    /// <summary>Installs new write keys; sequence numbers restart at zero (RFC 8446 §5.3).</summary>
+    /// <summary>Installs new write keys, as <see cref="SetReadProtection"/> does for read keys.</summary>
     public void SetWriteProtection(RecordProtection protection)
     {
-        WriteProtection?.Dispose();
+        if (!ReferenceEquals(WriteProtection, protection)) WriteProtection?.Dispose();
         WriteProtection = protection;
     }
 

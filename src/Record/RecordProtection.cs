@@ -1,26 +1,65 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using TlsEngine.Crypto;
 
 namespace TlsEngine.Record;
 
 /// <summary>
-/// Record protection for one direction under one traffic key (RFC 8446 §5.2–§5.4): AEAD with the per-record nonce
-/// iv XOR sequence number (§5.3), TLSInnerPlaintext with the real content type and zero padding (§5.4).
+/// Record protection for one direction under one traffic key at a time (RFC 8446 §5.2–§5.4): AEAD with the per-record
+/// nonce iv XOR sequence number (§5.3), TLSInnerPlaintext with the real content type and zero padding (§5.4). When the
+/// direction moves to its next traffic key (handshake to application keys, KeyUpdate), <see cref="Rekey"/> replaces key
+/// and iv in place and restarts the sequence number.
 /// </summary>
 public sealed class RecordProtection : IDisposable
 {
     private readonly Aead _aead;
-    private readonly byte[] _iv = new byte[CipherSuites.IvLength];
+    // The 12-byte write_iv held inline (no array per key): its first 4 bytes, and its last 8 bytes, which the
+    // sequence number is XORed into (§5.3: the 64-bit sequence number is left-padded with zeros to iv_length).
+    private uint _ivHead;
+    private ulong _ivTail;
+    private bool _unusable;
 
     public RecordProtection(CipherSuite suite, ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
     {
-        if (iv.Length != CipherSuites.IvLength)
-            throw new ArgumentException("iv must be 12 bytes", nameof(iv));
+        CheckIv(iv);
         Suite = suite;
         _aead = Aead.Create(suite, key);
-        iv.CopyTo(_iv);
+        SetIv(iv);
         RecordLimit = CipherSuites.RecordLimit(suite);
+    }
+
+    /// <summary>
+    /// Replaces key and iv with the direction's next ones, of the same suite (RFC 8446 §7.3), and restarts the sequence
+    /// number at zero (§5.3: "set to zero ... whenever the key is changed"). If the AEAD refuses the key, this
+    /// protection fails every later record instead of using a half-changed state.
+    /// </summary>
+    public void Rekey(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv)
+    {
+        CheckIv(iv);
+        if (key.Length != CipherSuites.KeyLength(Suite))
+            throw new ArgumentException($"{Suite} keys are {CipherSuites.KeyLength(Suite)} bytes", nameof(key));
+        try
+        {
+            _aead.Rekey(key);
+        }
+        catch
+        {
+            _unusable = true;
+            throw;
+        }
+        SetIv(iv);
+        SequenceNumber = 0;
+    }
+
+    private static void CheckIv(ReadOnlySpan<byte> iv)
+    {
+        if (iv.Length != CipherSuites.IvLength)
+            throw new ArgumentException("iv must be 12 bytes", nameof(iv));
+    }
+
+    private void SetIv(ReadOnlySpan<byte> iv)
+    {
+        _ivHead = BinaryPrimitives.ReadUInt32BigEndian(iv);
+        _ivTail = BinaryPrimitives.ReadUInt64BigEndian(iv[4..]);
     }
 
     public CipherSuite Suite { get; }
@@ -43,6 +82,8 @@ public sealed class RecordProtection : IDisposable
     {
         if (SequenceNumber == ulong.MaxValue)
             throw TlsAlert.InternalError("write sequence number would wrap; the key must be updated (RFC 8446 §5.3)");
+        if (_unusable)
+            throw TlsAlert.InternalError("the write key could not be changed");
         int inner = content.Length + 1 + padding;
         int total = RecordHeader.Size + inner + Aead.TagLength;
         var header = destination[..RecordHeader.Size];
@@ -73,6 +114,8 @@ public sealed class RecordProtection : IDisposable
             throw TlsAlert.RecordOverflow($"protected record carries {inner} bytes of inner plaintext; the limit is {maxInnerPlaintext}");
         if (SequenceNumber == ulong.MaxValue)
             throw TlsAlert.UnexpectedMessage("read sequence number would wrap (RFC 8446 §5.3)");
+        if (_unusable)
+            throw TlsAlert.InternalError("the read key could not be changed");
         Span<byte> nonce = stackalloc byte[CipherSuites.IvLength];
         MakeNonce(nonce);
         var plain = destination[..inner];
@@ -88,17 +131,18 @@ public sealed class RecordProtection : IDisposable
         return i;
     }
 
+    // §5.3: the per-record nonce is write_iv XOR the sequence number left-padded to 12 bytes, so only the last 8
+    // bytes change.
     private void MakeNonce(Span<byte> nonce)
     {
-        _iv.CopyTo(nonce);
-        ulong seq = SequenceNumber;
-        ulong tail = BinaryPrimitives.ReadUInt64BigEndian(nonce[4..]) ^ seq;
-        BinaryPrimitives.WriteUInt64BigEndian(nonce[4..], tail);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce, _ivHead);
+        BinaryPrimitives.WriteUInt64BigEndian(nonce[4..], _ivTail ^ SequenceNumber);
     }
 
     public void Dispose()
     {
         _aead.Dispose();
-        CryptographicOperations.ZeroMemory(_iv);
+        _ivHead = 0;
+        _ivTail = 0;
     }
 }

@@ -105,4 +105,47 @@ public class RecordProtectionTests
         var e = Assert.Throws<TlsAlertException>(() => OpenOne(open, record, new byte[64], out _));
         Assert.Equal(AlertDescription.BadRecordMac, e.Alert);
     }
+
+    [Theory]
+    [InlineData(CipherSuite.TLS_AES_128_GCM_SHA256)]
+    [InlineData(CipherSuite.TLS_AES_256_GCM_SHA384)]
+    [InlineData(CipherSuite.TLS_CHACHA20_POLY1305_SHA256)]
+    public void RekeyedProtectionRestartsTheSequenceAndMatchesANewOne(CipherSuite suite)
+    {
+        var (seal, open) = Pair(suite);
+        SealOne(seal, ContentType.Handshake, "under the first key"u8);
+        SealOne(seal, ContentType.Handshake, "and again"u8);
+        Assert.Equal(2UL, seal.SequenceNumber);
+        var key = new byte[CipherSuites.KeyLength(suite)];
+        var iv = new byte[12];
+        for (int i = 0; i < key.Length; i++) key[i] = (byte)(200 - i);
+        for (int i = 0; i < iv.Length; i++) iv[i] = (byte)(i * 11 + 1);
+        seal.Rekey(key, iv);
+        Assert.Equal(0UL, seal.SequenceNumber);
+        using var fresh = new RecordProtection(suite, key, iv);
+        // Same key, iv and sequence numbers: byte-identical records (the nonce is iv XOR sequence number, RFC 8446 §5.3).
+        for (int n = 0; n < 3; n++)
+            Assert.Equal(SealOne(fresh, ContentType.ApplicationData, "data"u8), SealOne(seal, ContentType.ApplicationData, "data"u8));
+
+        // The reader, still on the old key, cannot open them; rekeyed the same way, it can, from sequence number 0.
+        var record = SealOne(fresh, ContentType.ApplicationData, "next"u8);
+        var dest = new byte[64];
+        Assert.Throws<TlsAlertException>(() => OpenOne(open, record, dest, out _));
+        open.Rekey(key, iv);
+        using var sealer = new RecordProtection(suite, key, iv);
+        int length = OpenOne(open, SealOne(sealer, ContentType.ApplicationData, "first"u8), dest, out var type);
+        Assert.Equal("first"u8.ToArray(), dest[..length]);
+        Assert.Equal(1UL, open.SequenceNumber);
+    }
+
+    [Fact]
+    public void RekeyWithTheWrongKeyOrIvLengthIsRefusedAndKeepsTheKey()
+    {
+        var (seal, open) = Pair(CipherSuite.TLS_AES_128_GCM_SHA256);
+        Assert.Throws<ArgumentException>(() => seal.Rekey(new byte[32], new byte[12]));
+        Assert.Throws<ArgumentException>(() => seal.Rekey(new byte[16], new byte[8]));
+        var dest = new byte[16];
+        int length = OpenOne(open, SealOne(seal, ContentType.ApplicationData, "ok"u8), dest, out _);
+        Assert.Equal("ok"u8.ToArray(), dest[..length]);
+    }
 }

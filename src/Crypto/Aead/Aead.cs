@@ -16,6 +16,12 @@ public abstract class Aead : IDisposable
     /// <summary>Decrypts and authenticates; returns false (and leaves <paramref name="plaintext"/> cleared) when authentication fails.</summary>
     public abstract bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
 
+    /// <summary>
+    /// Replaces the key with <paramref name="key"/>, of the same length (a direction's next traffic key, RFC 8446 §7.3).
+    /// On failure the instance must not be used again.
+    /// </summary>
+    public abstract void Rekey(ReadOnlySpan<byte> key);
+
     public abstract void Dispose();
 
     /// <summary>Creates the AEAD a TLS 1.3 suite names, keyed with <paramref name="key"/>.</summary>
@@ -34,6 +40,7 @@ public abstract class Aead : IDisposable
 internal sealed class LibCryptoAesGcmAead(ReadOnlySpan<byte> key) : Aead
 {
     private readonly LibCryptoAesGcm.Context _context = LibCryptoAesGcm.Create(key);
+    private readonly int _keyLength = key.Length;
 
     public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
         LibCryptoAesGcm.Seal(_context, nonce, plaintext, ciphertext, tag, associatedData);
@@ -41,12 +48,18 @@ internal sealed class LibCryptoAesGcmAead(ReadOnlySpan<byte> key) : Aead
     public override bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
         LibCryptoAesGcm.Open(_context, nonce, ciphertext, tag, plaintext, associatedData);
 
+    public override void Rekey(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != _keyLength) throw new ArgumentException($"the new key must be {_keyLength} bytes like the old one", nameof(key));
+        LibCryptoAesGcm.Rekey(_context, key);
+    }
+
     public override void Dispose() => _context.Dispose();
 }
 
 internal sealed class AesGcmAead(ReadOnlySpan<byte> key) : Aead
 {
-    private readonly AesGcm _gcm = new(key, TagLength);
+    private AesGcm _gcm = new(key, TagLength);
 
     public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
         _gcm.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
@@ -64,12 +77,20 @@ internal sealed class AesGcmAead(ReadOnlySpan<byte> key) : Aead
         }
     }
 
+    // The BCL's AesGcm cannot change its key: a new instance replaces the old one once it exists.
+    public override void Rekey(ReadOnlySpan<byte> key)
+    {
+        var next = new AesGcm(key, TagLength);
+        _gcm.Dispose();
+        _gcm = next;
+    }
+
     public override void Dispose() => _gcm.Dispose();
 }
 
 internal sealed class ChaCha20Poly1305Aead(ReadOnlySpan<byte> key) : Aead
 {
-    private readonly ChaCha20Poly1305 _aead = new(key);
+    private ChaCha20Poly1305 _aead = new(key);
 
     public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
         _aead.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
@@ -85,6 +106,14 @@ internal sealed class ChaCha20Poly1305Aead(ReadOnlySpan<byte> key) : Aead
         {
             return false;
         }
+    }
+
+    // The BCL's ChaCha20Poly1305 cannot change its key: a new instance replaces the old one once it exists.
+    public override void Rekey(ReadOnlySpan<byte> key)
+    {
+        var next = new ChaCha20Poly1305(key);
+        _aead.Dispose();
+        _aead = next;
     }
 
     public override void Dispose() => _aead.Dispose();

@@ -47,6 +47,31 @@ internal static unsafe partial class LibCryptoAesGcm
         return context;
     }
 
+    /// <summary>
+    /// Sets a new key of the context's cipher (same length) on an existing context: the cipher stays, the key schedule
+    /// is replaced. On failure the context must not be used again.
+    /// </summary>
+    public static void Rekey(Context context, ReadOnlySpan<byte> key)
+    {
+        bool added = false;
+        try
+        {
+            context.DangerousAddRef(ref added);
+            fixed (byte* k = key)
+            {
+                if (EVP_CipherInit_ex(context.DangerousGetHandle(), 0, 0, k, null, 1) != 1)
+                {
+                    ERR_clear_error();
+                    throw new CryptographicException("libcrypto refused the AES-GCM key");
+                }
+            }
+        }
+        finally
+        {
+            if (added) context.DangerousRelease();
+        }
+    }
+
     /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length; the same memory is allowed) and writes the 16-byte tag.</summary>
     public static void Seal(Context context, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
     {

@@ -41,7 +41,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         _hello = new ClientHelloBuilder(_options, ticket);
         ClientRandom = _hello.Random;
         ServerName = _hello.ServerNameSent;
-        _hello.Build().Write(Writer);
+        _hello.Write(Writer);
         FillBinder();
         SendWritten();
         Connection.FlushHandshake();
@@ -72,7 +72,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
     }
 
-    protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
+    protected override void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         switch (_state, type)
         {
@@ -81,7 +81,7 @@ internal sealed class ClientHandshake : HandshakeMachine
                 break;
             case (State.WaitEncryptedExtensions, HandshakeType.EncryptedExtensions):
                 HandleEncryptedExtensions(message, body);
-                Transcript.Add(message);
+                Transcript.Add(message.Span);
                 if (Resumed)
                 {
                     // The ticket authenticated the server: no Certificate or CertificateVerify follows (RFC 8446 §2.2).
@@ -95,12 +95,13 @@ internal sealed class ClientHandshake : HandshakeMachine
                 break;
             case (State.WaitCertificateOrRequest, HandshakeType.CertificateRequest):
                 HandleCertificateRequest(message, body);
-                Transcript.Add(message);
+                Transcript.Add(message.Span);
                 _state = State.WaitCertificate;
                 break;
             case (State.WaitCertificateOrRequest or State.WaitCertificate, HandshakeType.Certificate):
-                HandleCertificate(message.AsMemory(HandshakeHeader.Size));
-                Transcript.Add(message);
+                // The chain outlives the message (certificates are views of their bytes): parsed from a copy.
+                HandleCertificate(message.ToArray().AsMemory(HandshakeHeader.Size));
+                Transcript.Add(message.Span);
                 _state = State.WaitCertificateVerify;
                 break;
             case (State.WaitCertificateVerify, HandshakeType.CertificateVerify):
@@ -126,7 +127,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         _ => "nothing",
     };
 
-    private void HandleServerHello(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleServerHello(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         var sh = ServerHello.Parse(body, message);
         CheckServerHelloCommon(sh);
@@ -137,7 +138,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         }
         if (_retrySuite is { } retry && sh.CipherSuite != retry)
             throw TlsAlert.IllegalParameter($"ServerHello selects {sh.CipherSuite}, but the HelloRetryRequest selected {retry} (RFC 8446 §4.1.4)");
-        sh.Extensions.RequireOffered(_hello!.Extensions, "ServerHello");
+        sh.Extensions.RequireOffered(_hello!.Offered, "ServerHello");
         var shareBytes = sh.Extensions.Find(ExtensionType.KeyShare)
             ?? throw TlsAlert.MissingExtension("ServerHello has no key_share; this client offers only (EC)DHE (RFC 8446 §4.2.8)");
         var share = KeyShareExtension.ParseServerHello(shareBytes);
@@ -167,14 +168,14 @@ internal sealed class ClientHandshake : HandshakeMachine
         Suite = sh.CipherSuite;
         Group = share.Group;
         Transcript.SetHash(CipherSuites.Hash(sh.CipherSuite));
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         Keys = new TlsKeySchedule(sh.CipherSuite, psk);
         DeriveHandshakeSecrets(shared);
         _hello.DisposeKeyShares();
-        Connection.InstallReadKeys(Keys.CreateProtection(ServerHandshakeSecret), application: false);
+        Connection.InstallReadKeys(Keys, ServerHandshakeSecret, application: false);
         // The client's handshake write key is installed now, so that an alert about the server's flight is
         // encrypted as the server expects.
-        Connection.InstallWriteKeys(Keys.CreateProtection(ClientHandshakeSecret));
+        Connection.InstallWriteKeys(Keys, ClientHandshakeSecret);
         _state = State.WaitEncryptedExtensions;
     }
 
@@ -193,23 +194,23 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.ProtocolVersion($"{name}.legacy_version is 0x{sh.LegacyVersion:x4}; a TLS 1.3 server sends 0x0303 (RFC 8446 §4.1.3)");
         if (!sh.LegacySessionIdEcho.AsSpan().SequenceEqual(_hello!.SessionId))
             throw TlsAlert.IllegalParameter($"{name}.legacy_session_id_echo does not match the ClientHello (RFC 8446 §4.1.3)");
-        if (!_hello.CipherSuites.Contains(sh.CipherSuite))
+        if (Array.IndexOf(_hello.CipherSuites, sh.CipherSuite) < 0)
             throw TlsAlert.IllegalParameter($"{name} selects cipher suite 0x{(ushort)sh.CipherSuite:x4}, which was not offered (RFC 8446 §4.1.3)");
         if (sh.LegacyCompressionMethod != 0)
             throw TlsAlert.IllegalParameter($"{name}.legacy_compression_method is {sh.LegacyCompressionMethod}; it must be 0 (RFC 8446 §4.1.3)");
     }
 
-    private void HandleHelloRetryRequest(ServerHello hrr, byte[] message)
+    private void HandleHelloRetryRequest(ServerHello hrr, ReadOnlyMemory<byte> message)
     {
         // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
         if (HelloRetried)
             throw TlsAlert.UnexpectedMessage("second HelloRetryRequest (RFC 8446 §4.1.4)");
-        hrr.Extensions.RequireOffered(_hello!.Extensions, "HelloRetryRequest", ExtensionType.Cookie);
+        hrr.Extensions.RequireOffered(_hello!.Offered, "HelloRetryRequest", ExtensionType.Cookie);
         NamedGroup? selected = null;
         if (hrr.Extensions.Find(ExtensionType.KeyShare) is { } ks)
         {
             var group = KeyShareExtension.ParseHelloRetryRequest(ks);
-            if (!_hello.Groups.Contains(group))
+            if (Array.IndexOf(_hello.Groups, group) < 0)
                 throw TlsAlert.IllegalParameter($"HelloRetryRequest selects {NamedGroups.Name(group)}, which is not in supported_groups (RFC 8446 §4.2.8)");
             if (_hello.KeyShareFor(group) is not null)
                 throw TlsAlert.IllegalParameter($"HelloRetryRequest selects {NamedGroups.Name(group)}, for which a key share was already sent (RFC 8446 §4.2.8)");
@@ -225,17 +226,17 @@ internal sealed class ClientHandshake : HandshakeMachine
         // Transcript: ClientHello1 becomes message_hash, then the HelloRetryRequest (RFC 8446 §4.4.1).
         Transcript.SetHash(CipherSuites.Hash(hrr.CipherSuite));
         Transcript.ReplaceWithMessageHash();
-        Transcript.Add(message);
-        _hello.Retry(selected, cookie, hrr.CipherSuite).Write(Writer);
+        Transcript.Add(message.Span);
+        _hello.WriteRetry(Writer, selected, cookie, hrr.CipherSuite);
         FillBinder();
         SendWritten();
         _state = State.WaitServerHello;
     }
 
-    private void HandleEncryptedExtensions(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleEncryptedExtensions(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         var ee = EncryptedExtensions.Parse(body, message);
-        ee.Extensions.RequireOffered(_hello!.Extensions, "EncryptedExtensions");
+        ee.Extensions.RequireOffered(_hello!.Offered, "EncryptedExtensions");
         if (ee.Extensions.Find(ExtensionType.ApplicationLayerProtocolNegotiation) is { } alpn)
         {
             var chosen = AlpnExtension.ParseServer(alpn);
@@ -255,9 +256,11 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.DecodeError("EncryptedExtensions.server_name must be empty (RFC 6066 §3)");
     }
 
-    private void HandleCertificateRequest(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleCertificateRequest(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        var cr = CertificateRequest.Parse(body, message);
+        // Kept until our Certificate is sent, after the message is released: parsed from a copy.
+        var kept = message.ToArray();
+        var cr = CertificateRequest.Parse(kept.AsSpan(HandshakeHeader.Size), kept);
         // RFC 8446 §4.3.2: the context is empty unless the request is post-handshake.
         if (cr.Context.Length != 0)
             throw TlsAlert.IllegalParameter("CertificateRequest.certificate_request_context must be empty during the handshake (RFC 8446 §4.3.2)");
@@ -276,15 +279,15 @@ internal sealed class ClientHandshake : HandshakeMachine
         if (msg.Entries.Count == 0)
             throw TlsAlert.DecodeError("server Certificate is empty (RFC 8446 §4.4.2.4)");
         foreach (var e in msg.Entries)
-            e.Extensions.RequireOffered(_hello!.Extensions, "Certificate entry");
+            e.Extensions.RequireOffered(_hello!.Offered, "Certificate entry");
         string? expected = _options.SkipServerNameCheck ? null : _options.ServerName;
         PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: true, expected);
     }
 
-    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleFinished(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         VerifyFinished(body, ServerHandshakeSecret);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         DeriveApplicationSecrets();
         if (_certificateRequest is { } cr)
             SendClientCertificate(cr);

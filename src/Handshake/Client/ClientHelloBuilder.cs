@@ -1,3 +1,4 @@
+using TlsEngine.Codec;
 using TlsEngine.Crypto;
 using TlsEngine.Extensions;
 using TlsEngine.Messages;
@@ -12,7 +13,7 @@ internal sealed class ClientHelloBuilder
 {
     private readonly TlsClientOptions _options;
     private readonly List<KeyShare> _shares = [];
-    private ExtensionList _extensions = new([]);
+    private ExtensionTypeSet _offered;
 
     public ClientHelloBuilder(TlsClientOptions options, ClientSessionTicket? ticket)
     {
@@ -27,8 +28,15 @@ internal sealed class ClientHelloBuilder
         provider.FillRandom(SessionId);
         CipherSuites = [.. options.CipherSuites];
         Groups = [.. options.Groups];
-        foreach (var g in options.KeyShareGroups ?? [options.Groups[0]])
-            _shares.Add(provider.GenerateKeyShare(g));
+        // Indexed: a foreach over the interface would box its enumerator.
+        if (options.KeyShareGroups is { } shareGroups)
+        {
+            for (int i = 0; i < shareGroups.Count; i++) _shares.Add(provider.GenerateKeyShare(shareGroups[i]));
+        }
+        else
+        {
+            _shares.Add(provider.GenerateKeyShare(options.Groups[0]));
+        }
         // RFC 6066 §3: literal IP addresses are not sent as server_name.
         if (options.ServerName is { } name && !System.Net.IPAddress.TryParse(name, out _))
             ServerNameSent = name;
@@ -36,8 +44,9 @@ internal sealed class ClientHelloBuilder
 
     public byte[] Random { get; }
     public byte[] SessionId { get; }
-    public List<CipherSuite> CipherSuites { get; }
-    public List<NamedGroup> Groups { get; }
+    // Snapshots of the options' lists, as offered in this ClientHello.
+    public CipherSuite[] CipherSuites { get; }
+    public NamedGroup[] Groups { get; }
     public string? ServerNameSent { get; }
 
     /// <summary>The ticket offered in pre_shared_key, or null.</summary>
@@ -46,8 +55,8 @@ internal sealed class ClientHelloBuilder
     /// <summary>Length of the PSK binder (the ticket's hash length).</summary>
     public int BinderLength => Ticket is null ? 0 : Crypto.CipherSuites.HashLength(Ticket.Suite);
 
-    /// <summary>The extensions of the last ClientHello sent, for checking that answers were offered.</summary>
-    public ExtensionList Extensions => _extensions;
+    /// <summary>The extension types of the last ClientHello written, for checking that answers were offered (RFC 8446 §4.2).</summary>
+    public ExtensionTypeSet Offered => _offered;
 
     public KeyShare? KeyShareFor(NamedGroup group)
     {
@@ -68,45 +77,82 @@ internal sealed class ClientHelloBuilder
         return false;
     }
 
-    public ClientHello Build(byte[]? cookie = null)
+    /// <summary>
+    /// Writes the ClientHello (RFC 8446 §4.1.2) with each extension encoded in place; pre_shared_key, if any, goes
+    /// last with a zero binder for the caller to patch (§4.2.11).
+    /// </summary>
+    public void Write(TlsWriter w, byte[]? cookie = null)
     {
-        var ext = new List<Extension>(14);
+        _offered.Clear();
+        int at = ClientHello.WriteStart(w, 0x0303, Random, SessionId, CipherSuites, ClientHello.NullCompression);
+        int block = w.BeginVector16();
+        int e;
         if (ServerNameSent is not null)
-            ext.Add(new(ExtensionType.ServerName, ServerNameExtension.EncodeClientHello(ServerNameSent)));
-        ext.Add(new(ExtensionType.SupportedGroups, U16ListExtension.Encode(Groups)));
-        ext.Add(new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(_options.SignatureSchemes)));
+        {
+            e = Begin(w, ExtensionType.ServerName);
+            ServerNameExtension.WriteClientHello(w, ServerNameSent);
+            ExtensionList.EndExtension(w, e);
+        }
+        e = Begin(w, ExtensionType.SupportedGroups);
+        U16ListExtension.Write(w, Groups);
+        ExtensionList.EndExtension(w, e);
+        e = Begin(w, ExtensionType.SignatureAlgorithms);
+        U16ListExtension.Write(w, _options.SignatureSchemes);
+        ExtensionList.EndExtension(w, e);
         // Certificates may carry RSASSA-PKCS1-v1_5 signatures even though CertificateVerify may not (RFC 8446 §4.2.3).
-        ext.Add(new(ExtensionType.SignatureAlgorithmsCert, U16ListExtension.Encode(_options.SignatureSchemes, CertificateOnlySchemes)));
+        e = Begin(w, ExtensionType.SignatureAlgorithmsCert);
+        U16ListExtension.Write(w, _options.SignatureSchemes, CertificateOnlySchemes);
+        ExtensionList.EndExtension(w, e);
         if (_options.ApplicationProtocols.Count > 0)
-            ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode(_options.ApplicationProtocols)));
-        ext.Add(new(ExtensionType.RecordSizeLimit, RecordSizeLimitExtension.Encode(_options.RecordSizeLimit)));
+        {
+            e = Begin(w, ExtensionType.ApplicationLayerProtocolNegotiation);
+            AlpnExtension.Write(w, _options.ApplicationProtocols);
+            ExtensionList.EndExtension(w, e);
+        }
+        e = Begin(w, ExtensionType.RecordSizeLimit);
+        RecordSizeLimitExtension.Write(w, _options.RecordSizeLimit);
+        ExtensionList.EndExtension(w, e);
         if (_options.Revocation.Ocsp != OcspPolicy.Off)
-            ext.Add(new(ExtensionType.StatusRequest, StatusRequestExtension.EncodeClientHello()));
-        ext.Add(new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeClientHello()));
+            Add(w, ExtensionType.StatusRequest, StatusRequestExtension.ClientHelloData);
+        Add(w, ExtensionType.SupportedVersions, SupportedVersionsExtension.ClientHelloData);
         // Only (EC)DHE-authenticated PSKs would be accepted (psk_dhe_ke); offering the mode lets servers send tickets.
-        ext.Add(new(ExtensionType.PskKeyExchangeModes, new byte[] { 1, PskKeyExchangeModesExtension.PskDheKe }));
+        Add(w, ExtensionType.PskKeyExchangeModes, PskKeyExchangeModesExtension.DheOnly);
         if (cookie is not null)
-            ext.Add(new(ExtensionType.Cookie, CookieExtension.Encode(cookie)));
-        ext.Add(new(ExtensionType.KeyShare, KeyShareExtension.EncodeClientHello(_shares)));
+        {
+            e = Begin(w, ExtensionType.Cookie);
+            CookieExtension.Write(w, cookie);
+            ExtensionList.EndExtension(w, e);
+        }
+        e = Begin(w, ExtensionType.KeyShare);
+        KeyShareExtension.WriteClientHello(w, _shares);
+        ExtensionList.EndExtension(w, e);
         if (Ticket is { } t)
         {
             // pre_shared_key goes last (RFC 8446 §4.2.11); the binder is filled in once the message is hashed.
             var age = _options.TimeProvider.GetUtcNow() - t.Received;
             uint obfuscated = unchecked((uint)(long)age.TotalMilliseconds + t.AgeAdd);
-            ext.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeClientHello(t.Ticket, obfuscated, BinderLength)));
+            e = Begin(w, ExtensionType.PreSharedKey);
+            PreSharedKeyExtension.WriteClientHello(w, t.Ticket, obfuscated, BinderLength);
+            ExtensionList.EndExtension(w, e);
         }
-        _extensions = new ExtensionList(ext);
-        return new ClientHello
-        {
-            Random = Random,
-            LegacySessionId = SessionId,
-            CipherSuites = CipherSuites,
-            Extensions = _extensions,
-        };
+        w.EndVector16(block);
+        w.EndVector24(at);
+    }
+
+    private int Begin(TlsWriter w, ExtensionType type)
+    {
+        _offered.Add(type);
+        return ExtensionList.BeginExtension(w, type);
+    }
+
+    private void Add(TlsWriter w, ExtensionType type, ReadOnlySpan<byte> data)
+    {
+        _offered.Add(type);
+        ExtensionList.WriteExtension(w, type, data);
     }
 
     /// <summary>The second ClientHello: a fresh share for <paramref name="selected"/> (if given) and the cookie.</summary>
-    public ClientHello Retry(NamedGroup? selected, byte[]? cookie, CipherSuite suite)
+    public void WriteRetry(TlsWriter w, NamedGroup? selected, byte[]? cookie, CipherSuite suite)
     {
         // A ticket of another hash than the HelloRetryRequest's suite is dropped from the second ClientHello.
         if (Ticket is not null && Crypto.CipherSuites.Hash(Ticket.Suite) != Crypto.CipherSuites.Hash(suite))
@@ -116,7 +162,7 @@ internal sealed class ClientHelloBuilder
             DisposeKeyShares();
             _shares.Add(_options.Provider.GenerateKeyShare(g));
         }
-        return Build(cookie);
+        Write(w, cookie);
     }
 
     // Offered in signature_algorithms_cert after the options' schemes.

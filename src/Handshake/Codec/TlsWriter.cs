@@ -49,6 +49,13 @@ internal sealed class TlsWriter : IDisposable
 
     public void WriteBytes(ReadOnlySpan<byte> v) => v.CopyTo(Reserve(v.Length));
 
+    /// <summary>Writes <paramref name="count"/> zero bytes (a placeholder patched later, e.g. a PSK binder).</summary>
+    public void WriteZeros(int count) => Reserve(count).Clear();
+
+    /// <summary>Writes <paramref name="text"/> as ASCII (non-ASCII characters become '?', as <see cref="System.Text.Encoding.ASCII"/> does).</summary>
+    public void WriteAscii(string text) =>
+        System.Text.Encoding.ASCII.GetBytes(text, Reserve(System.Text.Encoding.ASCII.GetByteCount(text)));
+
     public void WriteVector8(ReadOnlySpan<byte> v)
     {
         if (v.Length > 255) throw new ArgumentException("vector too long for a 1-byte length");

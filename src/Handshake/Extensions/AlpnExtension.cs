@@ -27,12 +27,17 @@ internal static class AlpnExtension
         return Encoding.ASCII.GetString(names[0]);
     }
 
-    public static byte[] Encode(IEnumerable<string> protocols)
+    /// <summary>Writes the extension_data: protocol_name_list of <paramref name="protocols"/>.</summary>
+    public static void Write(TlsWriter w, IList<string> protocols)
     {
-        using var w = new TlsWriter();
         int at = w.BeginVector16();
-        foreach (var p in protocols) w.WriteVector8(Encoding.ASCII.GetBytes(p));
+        // Indexed: options hold lists, and a foreach over the interface would box its enumerator.
+        for (int i = 0; i < protocols.Count; i++)
+        {
+            int name = w.BeginVector8();
+            w.WriteAscii(protocols[i]);
+            w.EndVector8(name);
+        }
         w.EndVector16(at);
-        return w.ToArray();
     }
 }

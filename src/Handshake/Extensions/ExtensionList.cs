@@ -5,7 +5,8 @@ namespace TlsEngine.Extensions;
 
 /// <summary>
 /// One extension: its type and its extension_data (RFC 8446 §4.2). A received extension's data is a slice of the
-/// handshake message it came in (which the handshake owns and never reuses), not a copy.
+/// handshake message it came in, not a copy: it lives only as long as that message's memory (a received message is
+/// cleared once its handler returns, see HandshakeJoiner), so whatever is kept beyond that is copied.
 /// </summary>
 internal readonly record struct Extension(ExtensionType Type, ReadOnlyMemory<byte> Data);
 
@@ -17,14 +18,22 @@ internal sealed class ExtensionList
 {
     public const int DefaultMaxCount = 64;
 
-    private readonly List<Extension> _items;
+    private readonly Extension[] _items;
 
-    public ExtensionList(List<Extension> items) => _items = items;
+    /// <summary>A block of <paramref name="items"/> (copied), for messages built from parts.</summary>
+    public ExtensionList(List<Extension> items) => _items = [.. items];
+
+    // Parsing sizes the array to the block, so it is kept as is.
+    private ExtensionList(Extension[] items, bool parsed)
+    {
+        _ = parsed;
+        _items = items;
+    }
 
     /// <summary>No extensions. Parsing returns this one instance for every empty block (most CertificateEntry blocks): nothing can add to it.</summary>
-    public static readonly ExtensionList Empty = new([]);
+    public static readonly ExtensionList Empty = new([], parsed: true);
 
-    public int Count => _items.Count;
+    public int Count => _items.Length;
     public IReadOnlyList<Extension> Items => _items;
 
     public bool Contains(ExtensionType type) => Find(type) is not null;
@@ -48,24 +57,28 @@ internal sealed class ExtensionList
     {
         var list = reader.ReadList16("extensions", min);
         if (list.IsEmpty) return Empty;
-        var items = new List<Extension>(Math.Min(CountEntries(list), maxCount + 1));
+        // CountEntries is a lower bound on a malformed block, so the loop still checks the room left.
+        var items = new Extension[Math.Min(CountEntries(list), maxCount + 1)];
+        int count = 0;
         while (!list.IsEmpty)
         {
             var type = (ExtensionType)list.ReadU16("extension_type");
             var data = MemorySlice.Within(owner, list.ReadVector16("extension_data"));
-            foreach (var e in items)
+            for (int i = 0; i < count; i++)
             {
-                if (e.Type == type)
+                if (items[i].Type == type)
                     throw TlsAlert.IllegalParameter($"{reader.Context} has a duplicate {ExtensionRules.Name(type)} extension (RFC 8446 §4.2)");
             }
             var allowed = ExtensionRules.AllowedIn(type);
             if (allowed != ExtensionContext.None && (allowed & context) == 0)
                 throw TlsAlert.IllegalParameter($"{ExtensionRules.Name(type)} is not allowed in {reader.Context} (RFC 8446 §4.2)");
-            if (items.Count >= maxCount)
+            if (count >= maxCount)
                 throw TlsAlert.DecodeError($"{reader.Context} has more than {maxCount} extensions");
-            items.Add(new Extension(type, data));
+            if (count == items.Length)
+                throw TlsAlert.DecodeError($"{reader.Context}.extensions is truncated");
+            items[count++] = new Extension(type, data);
         }
-        return new ExtensionList(items);
+        return new ExtensionList(count == items.Length ? items : items[..count], parsed: true);
     }
 
     // Entries in the block (a lower bound when it is malformed: parsing reports that), to size the list once.
@@ -88,7 +101,7 @@ internal sealed class ExtensionList
     /// been offered, else unsupported_extension (RFC 8446 §4.2). <paramref name="alsoAllowed"/> is the exception
     /// (cookie in HelloRetryRequest).
     /// </summary>
-    public void RequireOffered(ExtensionList offered, string message, ExtensionType? alsoAllowed = null)
+    public void RequireOffered(in ExtensionTypeSet offered, string message, ExtensionType? alsoAllowed = null)
     {
         foreach (var e in _items)
         {
@@ -101,10 +114,45 @@ internal sealed class ExtensionList
     {
         int at = w.BeginVector16();
         for (int i = 0; i < extensions.Count; i++)
-        {
-            w.WriteU16((ushort)extensions[i].Type);
-            w.WriteVector16(extensions[i].Data.Span);
-        }
+            WriteExtension(w, extensions[i].Type, extensions[i].Data.Span);
         w.EndVector16(at);
     }
+
+    /// <summary>
+    /// Starts one extension of a block being written (RFC 8446 §4.2): extension_type, then extension_data's 2-byte
+    /// length, patched by <see cref="EndExtension"/> once the data is written in place.
+    /// </summary>
+    public static int BeginExtension(TlsWriter w, ExtensionType type)
+    {
+        w.WriteU16((ushort)type);
+        return w.BeginVector16();
+    }
+
+    public static void EndExtension(TlsWriter w, int at) => w.EndVector16(at);
+
+    /// <summary>Writes one extension whose extension_data is already encoded.</summary>
+    public static void WriteExtension(TlsWriter w, ExtensionType type, ReadOnlySpan<byte> data)
+    {
+        w.WriteU16((ushort)type);
+        w.WriteVector16(data);
+    }
+}
+
+/// <summary>
+/// The extension types of a message we sent, to check that an answer carries only offered ones (RFC 8446 §4.2). Every
+/// type this engine sends is below 64, so one bit each; a type of 64 or more is never contained.
+/// </summary>
+internal struct ExtensionTypeSet
+{
+    private ulong _bits;
+
+    public void Add(ExtensionType type)
+    {
+        if ((ushort)type >= 64) throw new ArgumentOutOfRangeException(nameof(type), "only extension types below 64 are tracked");
+        _bits |= 1UL << (ushort)type;
+    }
+
+    public readonly bool Contains(ExtensionType type) => (ushort)type < 64 && (_bits & (1UL << (ushort)type)) != 0;
+
+    public void Clear() => _bits = 0;
 }

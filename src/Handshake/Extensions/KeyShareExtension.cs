@@ -31,17 +31,18 @@ internal static class KeyShareExtension
         return shares;
     }
 
-    public static byte[] EncodeClientHello(IEnumerable<KeyShare> shares)
+    /// <summary>Writes KeyShareClientHello: client_shares, one KeyShareEntry per share.</summary>
+    public static void WriteClientHello(TlsWriter w, IList<KeyShare> shares)
     {
-        using var w = new TlsWriter();
         int at = w.BeginVector16();
-        foreach (var s in shares)
-        {
-            w.WriteU16((ushort)s.Group);
-            w.WriteVector16(s.PublicKey);
-        }
+        for (int i = 0; i < shares.Count; i++) WriteEntry(w, shares[i].Group, shares[i].PublicKey);
         w.EndVector16(at);
-        return w.ToArray();
+    }
+
+    private static void WriteEntry(TlsWriter w, NamedGroup group, ReadOnlySpan<byte> key)
+    {
+        w.WriteU16((ushort)group);
+        w.WriteVector16(key);
     }
 
     /// <summary>KeyShareServerHello: one KeyShareEntry.</summary>
@@ -54,13 +55,7 @@ internal static class KeyShareExtension
         return new KeyShareEntry(group, key);
     }
 
-    public static byte[] EncodeServerHello(NamedGroup group, ReadOnlySpan<byte> key)
-    {
-        using var w = new TlsWriter();
-        w.WriteU16((ushort)group);
-        w.WriteVector16(key);
-        return w.ToArray();
-    }
+    public static void WriteServerHello(TlsWriter w, NamedGroup group, ReadOnlySpan<byte> key) => WriteEntry(w, group, key);
 
     /// <summary>KeyShareHelloRetryRequest: selected_group.</summary>
     public static NamedGroup ParseHelloRetryRequest(ReadOnlyMemory<byte> data)
@@ -71,5 +66,5 @@ internal static class KeyShareExtension
         return group;
     }
 
-    public static byte[] EncodeHelloRetryRequest(NamedGroup group) => [(byte)((ushort)group >> 8), (byte)group];
+    public static void WriteHelloRetryRequest(TlsWriter w, NamedGroup group) => w.WriteU16((ushort)group);
 }

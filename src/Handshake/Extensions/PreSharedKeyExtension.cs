@@ -34,17 +34,17 @@ internal static class PreSharedKeyExtension
     }
 
     /// <summary>OfferedPsks with one identity and a zero binder of <paramref name="binderLength"/> bytes, patched after hashing.</summary>
-    public static byte[] EncodeClientHello(ReadOnlySpan<byte> identity, uint obfuscatedAge, int binderLength)
+    public static void WriteClientHello(TlsWriter w, ReadOnlySpan<byte> identity, uint obfuscatedAge, int binderLength)
     {
-        using var w = new TlsWriter();
+        if (binderLength > 255) throw new ArgumentException("a PskBinderEntry is at most 255 bytes");
         int ids = w.BeginVector16();
         w.WriteVector16(identity);
         w.WriteU32(obfuscatedAge);
         w.EndVector16(ids);
         int binders = w.BeginVector16();
-        w.WriteVector8(new byte[binderLength]);
+        w.WriteU8((byte)binderLength);
+        w.WriteZeros(binderLength);
         w.EndVector16(binders);
-        return w.ToArray();
     }
 
     /// <summary>Bytes the binders list takes at the end of a ClientHello with one binder (its 2-byte length included).</summary>
@@ -58,5 +58,5 @@ internal static class PreSharedKeyExtension
         return selected;
     }
 
-    public static byte[] EncodeServerHello(ushort selected) => [(byte)(selected >> 8), (byte)selected];
+    public static void WriteServerHello(TlsWriter w, ushort selected) => w.WriteU16(selected);
 }

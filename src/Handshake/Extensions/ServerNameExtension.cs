@@ -36,13 +36,14 @@ internal static class ServerNameExtension
         return host;
     }
 
-    public static byte[] EncodeClientHello(string host)
+    /// <summary>Writes a ServerNameList with one host_name (name_type 0).</summary>
+    public static void WriteClientHello(TlsWriter w, string host)
     {
-        using var w = new TlsWriter();
         int at = w.BeginVector16();
         w.WriteU8(0);
-        w.WriteVector16(Encoding.ASCII.GetBytes(host));
+        int name = w.BeginVector16();
+        w.WriteAscii(host);
+        w.EndVector16(name);
         w.EndVector16(at);
-        return w.ToArray();
     }
 }

@@ -14,12 +14,7 @@ internal static class CookieExtension
         return c;
     }
 
-    public static byte[] Encode(ReadOnlySpan<byte> cookie)
-    {
-        using var w = new TlsWriter();
-        w.WriteVector16(cookie);
-        return w.ToArray();
-    }
+    public static void Write(TlsWriter w, ReadOnlySpan<byte> cookie) => w.WriteVector16(cookie);
 }
 
 /// <summary>record_size_limit (RFC 8449 §4): uint16 RecordSizeLimit, at least 64.</summary>
@@ -35,7 +30,7 @@ internal static class RecordSizeLimitExtension
         return v;
     }
 
-    public static byte[] Encode(int limit) => [(byte)(limit >> 8), (byte)limit];
+    public static void Write(TlsWriter w, int limit) => w.WriteU16((ushort)limit);
 }
 
 /// <summary>psk_key_exchange_modes (RFC 8446 §4.2.9): PskKeyExchangeMode ke_modes&lt;1..255&gt;.</summary>
@@ -43,6 +38,9 @@ internal static class PskKeyExchangeModesExtension
 {
     public const byte PskKe = 0;
     public const byte PskDheKe = 1;
+
+    /// <summary>ke_modes with psk_dhe_ke only.</summary>
+    public static ReadOnlySpan<byte> DheOnly => [1, PskDheKe];
 
     public static byte[] Parse(ReadOnlyMemory<byte> data)
     {

@@ -13,7 +13,7 @@ internal static class StatusRequestExtension
     public const byte Ocsp = 1;
 
     /// <summary>CertificateStatusRequest { status_type ocsp; OCSPStatusRequest { responder_id_list&lt;0..2^16-1&gt;; request_extensions&lt;0..2^16-1&gt; } }.</summary>
-    public static byte[] EncodeClientHello() => [Ocsp, 0, 0, 0, 0];
+    public static ReadOnlySpan<byte> ClientHelloData => [Ocsp, 0, 0, 0, 0];
 
     /// <summary>True if the ClientHello asks for an OCSP staple (other status types are ignored).</summary>
     public static bool ParseClientHello(ReadOnlyMemory<byte> data)
@@ -28,12 +28,10 @@ internal static class StatusRequestExtension
     }
 
     /// <summary>CertificateStatus { status_type ocsp; OCSPResponse ocsp_response&lt;1..2^24-1&gt; }.</summary>
-    public static byte[] EncodeCertificateStatus(ReadOnlySpan<byte> ocspResponse)
+    public static void WriteCertificateStatus(TlsWriter w, ReadOnlySpan<byte> ocspResponse)
     {
-        using var w = new TlsWriter(ocspResponse.Length + 8);
         w.WriteU8(Ocsp);
         w.WriteVector24(ocspResponse);
-        return w.ToArray();
     }
 
     public static byte[] ParseCertificateStatus(ReadOnlyMemory<byte> data)

@@ -19,7 +19,7 @@ internal static class SupportedVersionsExtension
         return versions;
     }
 
-    public static byte[] EncodeClientHello() => [2, 0x03, 0x04];
+    public static ReadOnlySpan<byte> ClientHelloData => [2, 0x03, 0x04];
 
     /// <summary>ServerHello / HelloRetryRequest form: selected_version.</summary>
     public static ushort ParseServerHello(ReadOnlyMemory<byte> data, bool helloRetryRequest)
@@ -30,5 +30,5 @@ internal static class SupportedVersionsExtension
         return v;
     }
 
-    public static byte[] EncodeServerHello() => [0x03, 0x04];
+    public static ReadOnlySpan<byte> ServerHelloData => [0x03, 0x04];
 }

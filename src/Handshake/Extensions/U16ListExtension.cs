@@ -27,9 +27,8 @@ internal static class U16ListExtension
     }
 
     /// <summary>The list of <paramref name="items"/> followed by <paramref name="extra"/>.</summary>
-    public static byte[] Encode<T>(IList<T> items, ReadOnlySpan<T> extra = default) where T : struct, Enum
+    public static void Write<T>(TlsWriter w, IList<T> items, ReadOnlySpan<T> extra = default) where T : struct, Enum
     {
-        using var w = new TlsWriter();
         int at = w.BeginVector16();
         // Indexed: options hold lists, and a foreach over the interface would box its enumerator.
         for (int i = 0; i < items.Count; i++)
@@ -43,6 +42,5 @@ internal static class U16ListExtension
             w.WriteU16(System.Runtime.CompilerServices.Unsafe.As<T, ushort>(ref v));
         }
         w.EndVector16(at);
-        return w.ToArray();
     }
 }

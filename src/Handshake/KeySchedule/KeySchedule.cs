@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using TlsEngine.Crypto;
 using TlsEngine.Record;
@@ -12,7 +13,8 @@ internal sealed class TlsKeySchedule : IDisposable
 {
     private readonly HashAlgorithmName _hash;
     private readonly int _hashLength;
-    private byte[] _secret;
+    // The current stage's secret, held inline (no array per stage); Secret is its first Hash.length bytes.
+    private SecretBuffer _secret;
 
     public TlsKeySchedule(CipherSuite suite, ReadOnlySpan<byte> psk = default)
     {
@@ -22,30 +24,33 @@ internal sealed class TlsKeySchedule : IDisposable
         // Early Secret = HKDF-Extract(0, PSK or 0s)
         Span<byte> zeros = stackalloc byte[_hashLength];
         zeros.Clear();
-        _secret = new byte[_hashLength];
-        Hkdf.Extract(_hash, psk.IsEmpty ? zeros : psk, zeros, _secret);
+        Hkdf.Extract(_hash, psk.IsEmpty ? zeros : psk, zeros, Secret);
     }
+
+    private Span<byte> Secret => ((Span<byte>)_secret)[.._hashLength];
 
     public CipherSuite Suite { get; }
     public int HashLength => _hashLength;
     public HashAlgorithmName Hash => _hash;
 
     /// <summary>The secret of the current stage (early, handshake or master), exposed for test vectors.</summary>
-    internal ReadOnlySpan<byte> CurrentSecret => _secret;
+    internal ReadOnlySpan<byte> CurrentSecret => Secret;
 
-    /// <summary>Moves to the next stage: Extract(Derive-Secret(current, "derived", ""), ikm or 0s).</summary>
+    /// <summary>
+    /// Moves to the next stage: Extract(Derive-Secret(current, "derived", ""), ikm or 0s), which replaces the current
+    /// secret in place. The intermediate "derived" secret lives on the stack and is zeroed after use (RFC 8446 §7.1).
+    /// </summary>
     private void Advance(ReadOnlySpan<byte> ikm)
     {
         Span<byte> emptyHash = stackalloc byte[_hashLength];
         Sha2Context.HashData(_hash, [], emptyHash);
-        var derived = Derive("derived"u8, emptyHash);
+        Span<byte> derived = stackalloc byte[_hashLength];
+        HkdfLabel.Expand(_hash, Secret, "derived"u8, emptyHash, derived);
         Span<byte> zeros = stackalloc byte[_hashLength];
         zeros.Clear();
-        var next = new byte[_hashLength];
-        Hkdf.Extract(_hash, ikm.IsEmpty ? zeros : ikm, derived, next);
+        // HMAC keyed with the salt (derived) over the IKM: the current secret is no longer read, so it is overwritten.
+        Hkdf.Extract(_hash, ikm.IsEmpty ? zeros : ikm, derived, Secret);
         CryptographicOperations.ZeroMemory(derived);
-        CryptographicOperations.ZeroMemory(_secret);
-        _secret = next;
     }
 
     /// <summary>binder_key = Derive-Secret(Early Secret, "res binder", "") for resumption PSKs (RFC 8446 §7.1).</summary>
@@ -70,7 +75,7 @@ internal sealed class TlsKeySchedule : IDisposable
     public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash)
     {
         var output = new byte[transcriptHash.Length];
-        HkdfLabel.Expand(_hash, _secret, label, transcriptHash, output);
+        HkdfLabel.Expand(_hash, Secret, label, transcriptHash, output);
         return output;
     }
 
@@ -79,14 +84,14 @@ internal sealed class TlsKeySchedule : IDisposable
     /// stage's secret for HMAC once. The keyed state lives on the stack: kept in this object, it would be retained
     /// for the connection's life.
     /// </summary>
-    public void Derive(ReadOnlySpan<byte> firstLabel, ReadOnlySpan<byte> secondLabel, ReadOnlySpan<byte> transcriptHash, out byte[] first, out byte[] second)
+    public void Derive(ReadOnlySpan<byte> firstLabel, ReadOnlySpan<byte> secondLabel, ReadOnlySpan<byte> transcriptHash, Span<byte> first, Span<byte> second)
     {
+        if (first.Length != transcriptHash.Length || second.Length != transcriptHash.Length)
+            throw new ArgumentException("Derive-Secret outputs are Hash.length bytes");
         var key = new HmacKey();
         try
         {
-            key.Init(_hash, _secret);
-            first = new byte[transcriptHash.Length];
-            second = new byte[transcriptHash.Length];
+            key.Init(_hash, Secret);
             HkdfLabel.Expand(in key, firstLabel, transcriptHash, first);
             HkdfLabel.Expand(in key, secondLabel, transcriptHash, second);
         }
@@ -96,8 +101,12 @@ internal sealed class TlsKeySchedule : IDisposable
         }
     }
 
-    /// <summary>write_key and write_iv from a traffic secret (RFC 8446 §7.3), wrapped as record protection.</summary>
-    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret)
+    /// <summary>
+    /// write_key and write_iv from a traffic secret (RFC 8446 §7.3) as record protection: <paramref name="current"/>
+    /// (the direction's protection so far, of this suite) rekeyed in place with its sequence number back at zero, or a
+    /// new protection when there is none.
+    /// </summary>
+    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret, RecordProtection? current = null)
     {
         Span<byte> key = stackalloc byte[CipherSuites.KeyLength(Suite)];
         Span<byte> iv = stackalloc byte[CipherSuites.IvLength];
@@ -107,7 +116,10 @@ internal sealed class TlsKeySchedule : IDisposable
             secret.Init(_hash, trafficSecret);
             HkdfLabel.Expand(in secret, "key"u8, [], key);
             HkdfLabel.Expand(in secret, "iv"u8, [], iv);
-            return new RecordProtection(Suite, key, iv);
+            if (current is null || current.Suite != Suite)
+                return new RecordProtection(Suite, key, iv);
+            current.Rekey(key, iv);
+            return current;
         }
         finally
         {
@@ -127,8 +139,21 @@ internal sealed class TlsKeySchedule : IDisposable
     }
 
     /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (RFC 8446 §7.2).</summary>
-    public byte[] NextApplicationSecret(ReadOnlySpan<byte> current) =>
-        HkdfLabel.Expand(_hash, current, "traffic upd"u8, [], _hashLength);
+    public void NextApplicationSecret(ReadOnlySpan<byte> current, Span<byte> next) =>
+        HkdfLabel.Expand(_hash, current, "traffic upd"u8, [], next[.._hashLength]);
 
     public void Dispose() => CryptographicOperations.ZeroMemory(_secret);
+}
+
+/// <summary>
+/// Room for one secret of up to 48 bytes (the longest hash of a TLS 1.3 suite, SHA-384), held inline in the object that
+/// owns it instead of in an array of its own; the owner zeroes it (CryptographicOperations.ZeroMemory) when the secret
+/// is no longer needed.
+/// </summary>
+[InlineArray(MaxLength)]
+internal struct SecretBuffer
+{
+    public const int MaxLength = 48;
+
+    private byte _element;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using TlsEngine.Crypto;
 using TlsEngine.Messages;
@@ -6,29 +7,46 @@ namespace TlsEngine.KeySchedule;
 
 /// <summary>
 /// The running transcript hash (RFC 8446 §4.4.1). Until the cipher suite — and so the hash — is known, messages are
-/// buffered; after a HelloRetryRequest the first ClientHello is replaced by a synthetic message_hash message.
+/// buffered (one after the other in a pooled buffer: hashing them concatenated is hashing them in turn); after a
+/// HelloRetryRequest the first ClientHello is replaced by a synthetic message_hash message.
 /// </summary>
 internal sealed class Transcript : IDisposable
 {
     // A mutable struct, used in place: never copy it out of the field.
     private Sha2Context _hash;
-    private List<byte[]>? _pending = [];
+    private bool _hashFixed;
+    private byte[]? _pending;
+    private int _pendingLength;
 
     public HashAlgorithmName Hash { get; private set; }
     public int HashLength { get; private set; }
-    public bool HasHash => _pending is null;
+    public bool HasHash => _hashFixed;
 
     /// <summary>Adds a whole handshake message (header and body).</summary>
     public void Add(ReadOnlySpan<byte> message)
     {
-        if (_pending is null) _hash.Append(message);
-        else _pending.Add(message.ToArray());
+        if (_hashFixed)
+        {
+            _hash.Append(message);
+            return;
+        }
+        if (_pending is null || _pendingLength + message.Length > _pending.Length)
+        {
+            int length = _pendingLength;
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(512, 2 * (length + message.Length)));
+            _pending?.AsSpan(0, length).CopyTo(bigger);
+            ReturnPending();
+            _pending = bigger;
+            _pendingLength = length;
+        }
+        message.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += message.Length;
     }
 
     /// <summary>Fixes the hash (on the negotiated suite) and hashes what was buffered.</summary>
     public void SetHash(HashAlgorithmName hash)
     {
-        if (_pending is null)
+        if (_hashFixed)
         {
             if (hash != Hash) throw new InvalidOperationException("transcript hash already fixed");
             return;
@@ -36,8 +54,19 @@ internal sealed class Transcript : IDisposable
         Hash = hash;
         _hash.Start(hash);
         HashLength = _hash.Length;
-        foreach (var m in _pending) _hash.Append(m);
+        if (_pending is not null) _hash.Append(_pending.AsSpan(0, _pendingLength));
+        ReturnPending();
+        _hashFixed = true;
+    }
+
+    // The buffered messages are cleared before the buffer goes back to the pool.
+    private void ReturnPending()
+    {
+        if (_pending is null) return;
+        _pending.AsSpan(0, _pendingLength).Clear();
+        ArrayPool<byte>.Shared.Return(_pending);
         _pending = null;
+        _pendingLength = 0;
     }
 
     /// <summary>
@@ -57,7 +86,7 @@ internal sealed class Transcript : IDisposable
     /// <summary>Writes Transcript-Hash of the messages so far; returns its length.</summary>
     public int GetCurrentHash(Span<byte> destination)
     {
-        if (_pending is not null) throw new InvalidOperationException("transcript hash not yet fixed");
+        if (!_hashFixed) throw new InvalidOperationException("transcript hash not yet fixed");
         return _hash.PeekHash(destination);
     }
 
@@ -67,13 +96,14 @@ internal sealed class Transcript : IDisposable
     /// </summary>
     public int HashWith(ReadOnlySpan<byte> extra, Span<byte> destination)
     {
-        if (_pending is not null) throw new InvalidOperationException("transcript hash not yet fixed");
+        if (!_hashFixed) throw new InvalidOperationException("transcript hash not yet fixed");
         return _hash.PeekHash(destination, extra);
     }
 
     public void Dispose()
     {
         _hash.Dispose();
-        _pending = null;
+        ReturnPending();
+        _hashFixed = true;
     }
 }

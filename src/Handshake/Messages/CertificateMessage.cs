@@ -35,15 +35,29 @@ internal sealed class CertificateMessage
 
     public void Write(TlsWriter w)
     {
-        int at = HandshakeHeader.Begin(w, HandshakeType.Certificate);
-        w.WriteVector8(Context);
-        int list = w.BeginVector24();
+        var at = WriteStart(w, Context);
         foreach (var e in Entries)
         {
             w.WriteVector24(e.CertData.Span);
             ExtensionList.Write(w, e.Extensions.Items);
         }
-        w.EndVector24(list);
-        w.EndVector24(at);
+        WriteEnd(w, at);
+    }
+
+    /// <summary>
+    /// Writes the handshake header and the context and opens certificate_list; the caller writes each entry (cert_data,
+    /// then its extension block) and closes both with <see cref="WriteEnd"/>.
+    /// </summary>
+    public static (int Message, int List) WriteStart(TlsWriter w, ReadOnlySpan<byte> context)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.Certificate);
+        w.WriteVector8(context);
+        return (at, w.BeginVector24());
+    }
+
+    public static void WriteEnd(TlsWriter w, (int Message, int List) at)
+    {
+        w.EndVector24(at.List);
+        w.EndVector24(at.Message);
     }
 }

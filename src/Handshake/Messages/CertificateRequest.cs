@@ -12,7 +12,7 @@ internal sealed class CertificateRequest
     public byte[] Context { get; init; } = [];
     public required ExtensionList Extensions { get; init; }
 
-    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
     public static CertificateRequest Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "CertificateRequest");
@@ -24,9 +24,16 @@ internal sealed class CertificateRequest
 
     public void Write(TlsWriter w)
     {
-        int at = HandshakeHeader.Begin(w, HandshakeType.CertificateRequest);
-        w.WriteVector8(Context);
+        int at = WriteStart(w, Context);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
+    }
+
+    /// <summary>Writes the handshake header and the context; the caller writes the extension block and ends the message with <c>w.EndVector24(at)</c>.</summary>
+    public static int WriteStart(TlsWriter w, ReadOnlySpan<byte> context)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.CertificateRequest);
+        w.WriteVector8(context);
+        return at;
     }
 }

@@ -14,18 +14,27 @@ internal sealed class CertificateVerify
 
     public static CertificateVerify Parse(ReadOnlySpan<byte> body)
     {
-        var r = new TlsReader(body, "CertificateVerify");
-        var alg = (SignatureScheme)r.ReadU16("algorithm");
-        var sig = r.ReadVector16("signature").ToArray();
-        r.ExpectEnd();
-        return new CertificateVerify { Algorithm = alg, Signature = sig };
+        var alg = Parse(body, out var signature);
+        return new CertificateVerify { Algorithm = alg, Signature = signature.ToArray() };
     }
 
-    public void Write(TlsWriter w)
+    /// <summary>Parses a CertificateVerify body without copying: the signature is a slice of <paramref name="body"/>.</summary>
+    public static SignatureScheme Parse(ReadOnlySpan<byte> body, out ReadOnlySpan<byte> signature)
+    {
+        var r = new TlsReader(body, "CertificateVerify");
+        var alg = (SignatureScheme)r.ReadU16("algorithm");
+        signature = r.ReadVector16("signature");
+        r.ExpectEnd();
+        return alg;
+    }
+
+    public void Write(TlsWriter w) => Write(w, Algorithm, Signature);
+
+    public static void Write(TlsWriter w, SignatureScheme algorithm, ReadOnlySpan<byte> signature)
     {
         int at = HandshakeHeader.Begin(w, HandshakeType.CertificateVerify);
-        w.WriteU16((ushort)Algorithm);
-        w.WriteVector16(Signature);
+        w.WriteU16((ushort)algorithm);
+        w.WriteVector16(signature);
         w.EndVector24(at);
     }
 

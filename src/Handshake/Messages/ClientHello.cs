@@ -16,7 +16,7 @@ internal sealed class ClientHello
     public required ExtensionList Extensions { get; init; }
 
     /// <summary>Parses a ClientHello body (after the 4-byte handshake header).</summary>
-    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
     public static ClientHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ClientHello");
@@ -49,15 +49,29 @@ internal sealed class ClientHello
     /// <summary>Writes the whole handshake message (header and body).</summary>
     public void Write(TlsWriter w)
     {
-        int at = HandshakeHeader.Begin(w, HandshakeType.ClientHello);
-        w.WriteU16(LegacyVersion);
-        w.WriteBytes(Random);
-        w.WriteVector8(LegacySessionId);
-        int cs = w.BeginVector16();
-        foreach (var s in CipherSuites) w.WriteU16((ushort)s);
-        w.EndVector16(cs);
-        w.WriteVector8(LegacyCompressionMethods);
+        int at = WriteStart(w, LegacyVersion, Random, LegacySessionId, CipherSuites, LegacyCompressionMethods);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
     }
+
+    /// <summary>
+    /// Writes the handshake header and the fields before the extensions; the caller writes the extension block and
+    /// ends the message with <c>w.EndVector24(at)</c> on the returned position.
+    /// </summary>
+    public static int WriteStart(TlsWriter w, ushort legacyVersion, ReadOnlySpan<byte> random, ReadOnlySpan<byte> legacySessionId,
+        IList<CipherSuite> cipherSuites, ReadOnlySpan<byte> legacyCompressionMethods)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.ClientHello);
+        w.WriteU16(legacyVersion);
+        w.WriteBytes(random);
+        w.WriteVector8(legacySessionId);
+        int cs = w.BeginVector16();
+        for (int i = 0; i < cipherSuites.Count; i++) w.WriteU16((ushort)cipherSuites[i]);
+        w.EndVector16(cs);
+        w.WriteVector8(legacyCompressionMethods);
+        return at;
+    }
+
+    /// <summary>legacy_compression_methods of a TLS 1.3 ClientHello: the null method only (RFC 8446 §4.1.2).</summary>
+    public static ReadOnlySpan<byte> NullCompression => [0];
 }

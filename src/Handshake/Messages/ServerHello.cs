@@ -24,7 +24,7 @@ internal sealed class ServerHello
     public bool IsHelloRetryRequest => Random.AsSpan().SequenceEqual(HelloRetryRequestRandom);
 
     /// <summary>Parses a ServerHello body; the Random decides which extension rules apply (SH or HRR).</summary>
-    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
     public static ServerHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ServerHello");
@@ -52,13 +52,25 @@ internal sealed class ServerHello
 
     public void Write(TlsWriter w)
     {
-        int at = HandshakeHeader.Begin(w, HandshakeType.ServerHello);
-        w.WriteU16(LegacyVersion);
-        w.WriteBytes(Random);
-        w.WriteVector8(LegacySessionIdEcho);
-        w.WriteU16((ushort)CipherSuite);
-        w.WriteU8(LegacyCompressionMethod);
+        int at = WriteStart(w, LegacyVersion, Random, LegacySessionIdEcho, CipherSuite, LegacyCompressionMethod);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
+    }
+
+    /// <summary>
+    /// Writes the handshake header and the fields before the extensions (a HelloRetryRequest is a ServerHello with
+    /// <see cref="HelloRetryRequestRandom"/>); the caller writes the extension block and ends the message with
+    /// <c>w.EndVector24(at)</c> on the returned position.
+    /// </summary>
+    public static int WriteStart(TlsWriter w, ushort legacyVersion, ReadOnlySpan<byte> random, ReadOnlySpan<byte> legacySessionIdEcho,
+        CipherSuite cipherSuite, byte legacyCompressionMethod = 0)
+    {
+        int at = HandshakeHeader.Begin(w, HandshakeType.ServerHello);
+        w.WriteU16(legacyVersion);
+        w.WriteBytes(random);
+        w.WriteVector8(legacySessionIdEcho);
+        w.WriteU16((ushort)cipherSuite);
+        w.WriteU8(legacyCompressionMethod);
+        return at;
     }
 }

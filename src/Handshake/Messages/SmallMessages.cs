@@ -56,7 +56,7 @@ internal sealed class NewSessionTicket
     public required byte[] Ticket { get; init; }
     public required ExtensionList Extensions { get; init; }
 
-    /// <remarks>When <c>owner</c> (the whole handshake message, which the caller keeps unchanged) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
     public static NewSessionTicket Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "NewSessionTicket");

@@ -21,7 +21,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     private ClientHelloNegotiation? _first;
     private byte[]? _cookie;
     private bool _sentChangeCipherSpec;
-    private ExtensionList _certificateRequestExtensions = new([]);
+    private ExtensionTypeSet _certificateRequestExtensions;
     private AcceptedPsk? _psk;
 
     public ServerHandshake(TlsConnection connection, TlsServerOptions options) : base(connection, options) => _options = options;
@@ -34,7 +34,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     {
     }
 
-    protected override void HandleHandshake(HandshakeType type, byte[] message, ReadOnlySpan<byte> body)
+    protected override void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         switch (_state, type)
         {
@@ -66,7 +66,7 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
     }
 
-    private void HandleClientHello(byte[] message, ReadOnlySpan<byte> body, bool retry)
+    private void HandleClientHello(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body, bool retry)
     {
         var hello = ClientHello.Parse(body, message);
         if (hello.Extensions.Count > Options.Limits.MaxClientHelloExtensions)
@@ -85,7 +85,7 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
         // A ticket may replace certificate authentication once the group is settled (RFC 8446 §4.2.11).
         Transcript.SetHash(CipherSuites.Hash(n.Suite));
-        _psk = ServerResumption.TryAccept(hello, message, n.Suite, _options, Transcript);
+        _psk = ServerResumption.TryAccept(hello, message.Span, n.Suite, _options, Transcript);
         if (n.OffersEarlyData)
             Connection.SkipEarlyData(untilClientHello: false);
         else
@@ -96,32 +96,32 @@ internal sealed class ServerHandshake : HandshakeMachine
     }
 
     /// <summary>HelloRetryRequest (RFC 8446 §4.1.4): the group to use, and a cookie the client must echo (§4.2.2).</summary>
-    private void SendHelloRetryRequest(ClientHello hello, byte[] message, ClientHelloNegotiation n)
+    private void SendHelloRetryRequest(ClientHello hello, ReadOnlyMemory<byte> message, ClientHelloNegotiation n)
     {
         HelloRetried = true;
         _first = n;
-        var ext = new List<Extension>
-        {
-            new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
-            new(ExtensionType.KeyShare, KeyShareExtension.EncodeHelloRetryRequest(n.Group)),
-        };
         if (_options.HelloRetryCookie)
         {
             _cookie = new byte[32];
             Options.Provider.FillRandom(_cookie);
-            ext.Add(new(ExtensionType.Cookie, CookieExtension.Encode(_cookie)));
         }
-        var hrr = new ServerHello
-        {
-            Random = ServerHello.HelloRetryRequestRandom.ToArray(),
-            LegacySessionIdEcho = hello.LegacySessionId,
-            CipherSuite = n.Suite,
-            Extensions = new ExtensionList(ext),
-        };
         Transcript.SetHash(CipherSuites.Hash(n.Suite));
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         Transcript.ReplaceWithMessageHash();
-        hrr.Write(Writer);
+        int at = ServerHello.WriteStart(Writer, 0x0303, ServerHello.HelloRetryRequestRandom, hello.LegacySessionId, n.Suite);
+        int block = Writer.BeginVector16();
+        ExtensionList.WriteExtension(Writer, ExtensionType.SupportedVersions, SupportedVersionsExtension.ServerHelloData);
+        int e = ExtensionList.BeginExtension(Writer, ExtensionType.KeyShare);
+        KeyShareExtension.WriteHelloRetryRequest(Writer, n.Group);
+        ExtensionList.EndExtension(Writer, e);
+        if (_cookie is not null)
+        {
+            e = ExtensionList.BeginExtension(Writer, ExtensionType.Cookie);
+            CookieExtension.Write(Writer, _cookie);
+            ExtensionList.EndExtension(Writer, e);
+        }
+        Writer.EndVector16(block);
+        Writer.EndVector24(at);
         SendWritten();
         SendChangeCipherSpecIfCompatible(hello);
         if (n.OffersEarlyData) Connection.SkipEarlyData(untilClientHello: true);
@@ -138,7 +138,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     }
 
     /// <summary>ServerHello, then EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.</summary>
-    private void SendServerFlight(ClientHello hello, byte[] message, ClientHelloNegotiation n)
+    private void SendServerFlight(ClientHello hello, ReadOnlyMemory<byte> message, ClientHelloNegotiation n)
     {
         byte[] shared;
         using (var share = Options.Provider.GenerateKeyShare(n.Group))
@@ -151,33 +151,19 @@ internal sealed class ServerHandshake : HandshakeMachine
             {
                 throw TlsAlert.IllegalParameter($"ClientHello.key_share for {NamedGroups.Name(n.Group)} is invalid: {e.Message}");
             }
-            var random = new byte[32];
+            Span<byte> random = stackalloc byte[32];
             Options.Provider.FillRandom(random);
-            var extensions = new List<Extension>(3)
-            {
-                new(ExtensionType.SupportedVersions, SupportedVersionsExtension.EncodeServerHello()),
-                new(ExtensionType.KeyShare, KeyShareExtension.EncodeServerHello(n.Group, share.PublicKey)),
-            };
-            if (_psk is not null)
-                extensions.Add(new(ExtensionType.PreSharedKey, PreSharedKeyExtension.EncodeServerHello(_psk.Index)));
-            var sh = new ServerHello
-            {
-                Random = random,
-                LegacySessionIdEcho = hello.LegacySessionId,
-                CipherSuite = n.Suite,
-                Extensions = new ExtensionList(extensions),
-            };
             Transcript.SetHash(CipherSuites.Hash(n.Suite));
-            Transcript.Add(message);
-            sh.Write(Writer);
+            Transcript.Add(message.Span);
+            WriteServerHello(hello, n, random, share.PublicKey);
             SendWritten();
         }
         Keys = new TlsKeySchedule(n.Suite, _psk is null ? default : _psk.Psk);
         DeriveHandshakeSecrets(shared);
         Connection.FlushHandshake();
         SendChangeCipherSpecIfCompatible(hello);
-        Connection.InstallWriteKeys(Keys.CreateProtection(ServerHandshakeSecret));
-        Connection.InstallReadKeys(Keys.CreateProtection(ClientHandshakeSecret), application: false);
+        Connection.InstallWriteKeys(Keys, ServerHandshakeSecret);
+        Connection.InstallReadKeys(Keys, ClientHandshakeSecret, application: false);
 
         SendEncryptedExtensions(n);
         if (_psk is not null)
@@ -207,45 +193,87 @@ internal sealed class ServerHandshake : HandshakeMachine
         _state = _options.ClientAuthentication == ClientAuthenticationMode.None ? State.WaitFinished : State.WaitCertificate;
     }
 
+    /// <summary>
+    /// ServerHello (RFC 8446 §4.1.3) with supported_versions, our key_share (§4.2.8) and, when a ticket was accepted,
+    /// pre_shared_key (§4.2.11), each written in place.
+    /// </summary>
+    private void WriteServerHello(ClientHello hello, ClientHelloNegotiation n, ReadOnlySpan<byte> random, ReadOnlySpan<byte> publicKey)
+    {
+        int at = ServerHello.WriteStart(Writer, 0x0303, random, hello.LegacySessionId, n.Suite);
+        int block = Writer.BeginVector16();
+        ExtensionList.WriteExtension(Writer, ExtensionType.SupportedVersions, SupportedVersionsExtension.ServerHelloData);
+        int e = ExtensionList.BeginExtension(Writer, ExtensionType.KeyShare);
+        KeyShareExtension.WriteServerHello(Writer, n.Group, publicKey);
+        ExtensionList.EndExtension(Writer, e);
+        if (_psk is not null)
+        {
+            e = ExtensionList.BeginExtension(Writer, ExtensionType.PreSharedKey);
+            PreSharedKeyExtension.WriteServerHello(Writer, _psk.Index);
+            ExtensionList.EndExtension(Writer, e);
+        }
+        Writer.EndVector16(block);
+        Writer.EndVector24(at);
+    }
+
+    /// <summary>EncryptedExtensions (RFC 8446 §4.3.1): answers to server_name, ALPN and record_size_limit, written in place.</summary>
     private void SendEncryptedExtensions(ClientHelloNegotiation n)
     {
-        var ext = new List<Extension>(3);
+        int at = HandshakeHeader.Begin(Writer, HandshakeType.EncryptedExtensions);
+        int block = Writer.BeginVector16();
+        // RFC 6066 §3: an acknowledged server_name carries empty extension_data.
         if (n.ServerName is not null)
-            ext.Add(new(ExtensionType.ServerName, ReadOnlyMemory<byte>.Empty));
+            ExtensionList.WriteExtension(Writer, ExtensionType.ServerName, []);
         if (n.ApplicationProtocol is { } alpn)
-            ext.Add(new(ExtensionType.ApplicationLayerProtocolNegotiation, AlpnExtension.Encode([alpn])));
+        {
+            int e = ExtensionList.BeginExtension(Writer, ExtensionType.ApplicationLayerProtocolNegotiation);
+            AlpnExtension.Write(Writer, [alpn]);
+            ExtensionList.EndExtension(Writer, e);
+        }
         if (n.ClientRecordSizeLimit is { } limit)
         {
             // RFC 8449 §4: negotiated — each side now honours the other's limit on protected records.
-            ext.Add(new(ExtensionType.RecordSizeLimit, RecordSizeLimitExtension.Encode(Options.RecordSizeLimit)));
+            int e = ExtensionList.BeginExtension(Writer, ExtensionType.RecordSizeLimit);
+            RecordSizeLimitExtension.Write(Writer, Options.RecordSizeLimit);
+            ExtensionList.EndExtension(Writer, e);
             Connection.SetPeerRecordSizeLimit(limit);
             Connection.SetLocalRecordSizeLimit(Options.RecordSizeLimit);
         }
-        new EncryptedExtensions { Extensions = new ExtensionList(ext) }.Write(Writer);
+        Writer.EndVector16(block);
+        Writer.EndVector24(at);
         SendWritten();
     }
 
     /// <summary>CertificateRequest (RFC 8446 §4.3.2): signature_algorithms and, when enabled, certificate_authorities (§4.2.4).</summary>
     private void SendCertificateRequest()
     {
-        var ext = new List<Extension>(3)
-        {
-            new(ExtensionType.SignatureAlgorithms, U16ListExtension.Encode(Options.SignatureSchemes)),
-        };
+        _certificateRequestExtensions.Clear();
+        int at = CertificateRequest.WriteStart(Writer, []);
+        int block = Writer.BeginVector16();
+        int e = ExtensionList.BeginExtension(Writer, ExtensionType.SignatureAlgorithms);
+        U16ListExtension.Write(Writer, Options.SignatureSchemes);
+        ExtensionList.EndExtension(Writer, e);
+        _certificateRequestExtensions.Add(ExtensionType.SignatureAlgorithms);
         // Ask for the client's OCSP staple with an empty status_request (RFC 8446 §4.4.2.1).
         if (Options.Revocation.Ocsp != OcspPolicy.Off)
-            ext.Add(new(ExtensionType.StatusRequest, ReadOnlyMemory<byte>.Empty));
+        {
+            ExtensionList.WriteExtension(Writer, ExtensionType.StatusRequest, []);
+            _certificateRequestExtensions.Add(ExtensionType.StatusRequest);
+        }
         if (_options.SendCertificateAuthorities && Options.TrustAnchors is { } anchors
             && CertificateAuthoritiesExtension.ForAnchors(anchors) is { } authorities)
-            ext.Add(new(ExtensionType.CertificateAuthorities, authorities));
-        _certificateRequestExtensions = new ExtensionList(ext);
-        new CertificateRequest { Extensions = _certificateRequestExtensions }.Write(Writer);
+        {
+            ExtensionList.WriteExtension(Writer, ExtensionType.CertificateAuthorities, authorities);
+            _certificateRequestExtensions.Add(ExtensionType.CertificateAuthorities);
+        }
+        Writer.EndVector16(block);
+        Writer.EndVector24(at);
         SendWritten();
     }
 
-    private void HandleCertificate(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleCertificate(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        var msg = CertificateMessage.Parse(message.AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
+        // The chain outlives the message (certificates are views of their bytes): parsed from a copy.
+        var msg = CertificateMessage.Parse(message.ToArray().AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)
             throw TlsAlert.IllegalParameter("client Certificate.certificate_request_context does not match the CertificateRequest (RFC 8446 §4.4.2)");
         foreach (var e in msg.Entries)
@@ -255,19 +283,19 @@ internal sealed class ServerHandshake : HandshakeMachine
             // RFC 8446 §4.4.2.4: no certificate — continue unauthenticated or abort with certificate_required.
             if (_options.ClientAuthentication == ClientAuthenticationMode.Required)
                 throw new TlsAlertException(AlertDescription.CertificateRequired, "the client sent no certificate and client authentication is required");
-            Transcript.Add(message);
+            Transcript.Add(message.Span);
             _state = State.WaitFinished;
             return;
         }
         PendingPeer = CertificateAuthentication.ValidateChain(msg, Options, peerIsServer: false, expectedName: null);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         _state = State.WaitCertificateVerify;
     }
 
-    private void HandleFinished(byte[] message, ReadOnlySpan<byte> body)
+    private void HandleFinished(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
         VerifyFinished(body, ClientHandshakeSecret);
-        Transcript.Add(message);
+        Transcript.Add(message.Span);
         InstallApplicationReadKeys();
         _state = State.Connected;
         var resumptionMaster = _options.SessionTicketKeys is null ? null : DeriveResumptionMasterSecret();

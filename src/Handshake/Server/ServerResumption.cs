@@ -24,7 +24,7 @@ internal static class ServerResumption
     /// tolerance, and whose client identity still validates; then checks its binder (a wrong binder aborts with
     /// decrypt_error). Returns null for a full handshake. Unknown tickets are ignored, as §4.2.11 says.
     /// </summary>
-    public static AcceptedPsk? TryAccept(ClientHello hello, byte[] message, CipherSuite suite, TlsServerOptions options, Transcript transcript)
+    public static AcceptedPsk? TryAccept(ClientHello hello, ReadOnlySpan<byte> message, CipherSuite suite, TlsServerOptions options, Transcript transcript)
     {
         if (options.SessionTicketKeys is not { } keys) return null;
         var ext = hello.Extensions;
@@ -88,12 +88,12 @@ internal static class ServerResumption
         }
     }
 
-    private static void VerifyBinder(byte[] message, OfferedPsks offered, int index, CipherSuite suite, byte[] psk, Transcript transcript)
+    private static void VerifyBinder(ReadOnlySpan<byte> message, OfferedPsks offered, int index, CipherSuite suite, byte[] psk, Transcript transcript)
     {
         using var early = new TlsKeySchedule(suite, psk);
         var binderKey = early.BinderKey();
         Span<byte> hash = stackalloc byte[64];
-        hash = hash[..transcript.HashWith(message.AsSpan(0, message.Length - offered.BindersLength), hash)];
+        hash = hash[..transcript.HashWith(message[..^offered.BindersLength], hash)];
         Span<byte> expected = stackalloc byte[early.HashLength];
         early.FinishedVerifyData(binderKey, hash, expected);
         CryptographicOperations.ZeroMemory(binderKey);

@@ -67,7 +67,7 @@ public class ClientBadInputTests
     public void ServerHelloWithKeyShareForAGroupNotOfferedFailsWithIllegalParameter()
     {
         using var p384 = CryptoProvider.Default.GenerateKeyShare(NamedGroup.Secp384r1);
-        var share = KeyShareExtension.EncodeServerHello(NamedGroup.Secp384r1, p384.PublicKey);
+        var share = Encoded.Of(w => KeyShareExtension.WriteServerHello(w, NamedGroup.Secp384r1, p384.PublicKey));
         AssertServerHelloRejected(sh => With(sh, sh.Extensions.Items.Select(e => e.Type == ExtensionType.KeyShare ? e with { Data = share } : e).ToList()),
             AlertDescription.IllegalParameter, "no key share was offered");
     }
@@ -75,7 +75,7 @@ public class ClientBadInputTests
     [Fact]
     public void ServerHelloWithInvalidKeySharePointFailsWithIllegalParameter() =>
         AssertServerHelloRejected(sh => With(sh, sh.Extensions.Items.Select(e => e.Type == ExtensionType.KeyShare
-            ? e with { Data = KeyShareExtension.EncodeServerHello(NamedGroup.X25519, new byte[32]) } : e).ToList()), AlertDescription.IllegalParameter);
+            ? e with { Data = Encoded.Of(w => KeyShareExtension.WriteServerHello(w, NamedGroup.X25519, new byte[32])) } : e).ToList()), AlertDescription.IllegalParameter);
 
     [Fact]
     public void ServerHelloWithoutKeyShareFailsWithMissingExtension() =>
@@ -163,7 +163,7 @@ public class ClientBadInputTests
     {
         var f = new Flights((c, s) => { c.Groups = [NamedGroup.X25519, NamedGroup.Secp384r1]; s.Groups = [NamedGroup.Secp384r1]; });
         var hrr = ParseServerHello(f.ServerFlight().First(r => r.Type == ContentType.Handshake));
-        var changed = With(hrr, hrr.Extensions.Items.Select(x => x.Type == ExtensionType.KeyShare ? x with { Data = KeyShareExtension.EncodeHelloRetryRequest(NamedGroup.X25519) } : x).ToList());
+        var changed = With(hrr, hrr.Extensions.Items.Select(x => x.Type == ExtensionType.KeyShare ? x with { Data = Encoded.Of(w => KeyShareExtension.WriteHelloRetryRequest(w, NamedGroup.X25519)) } : x).ToList());
         var e = ClientRejects(f, [Record(changed)]);
         Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
     }

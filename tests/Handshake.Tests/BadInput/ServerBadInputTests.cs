@@ -115,7 +115,7 @@ public class ServerBadInputTests
 
     [Fact]
     public void KeyShareForGroupNotInSupportedGroupsFailsWithIllegalParameter() =>
-        AssertClientHelloRejected(ch => With(ch, Replacing(ch, ExtensionType.SupportedGroups, U16ListExtension.Encode([NamedGroup.Secp256r1]))), AlertDescription.IllegalParameter);
+        AssertClientHelloRejected(ch => With(ch, Replacing(ch, ExtensionType.SupportedGroups, Encoded.Of(w => U16ListExtension.Write(w, [NamedGroup.Secp256r1])))), AlertDescription.IllegalParameter);
 
     [Fact]
     public void KeyShareOfWrongLengthFailsWithIllegalParameter()
@@ -133,7 +133,7 @@ public class ServerBadInputTests
     public void TwoKeySharesForOneGroupFailWithIllegalParameter()
     {
         using var share = CryptoProvider.Default.GenerateKeyShare(NamedGroup.X25519);
-        AssertClientHelloRejected(ch => With(ch, Replacing(ch, ExtensionType.KeyShare, KeyShareExtension.EncodeClientHello([share, share]))), AlertDescription.IllegalParameter);
+        AssertClientHelloRejected(ch => With(ch, Replacing(ch, ExtensionType.KeyShare, Encoded.Of(w => KeyShareExtension.WriteClientHello(w, [share, share])))), AlertDescription.IllegalParameter);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class ServerBadInputTests
 
     [Fact]
     public void NoCommonSignatureSchemeFailsWithHandshakeFailure() =>
-        AssertClientHelloRejected(ch => With(ch, Replacing(ch, ExtensionType.SignatureAlgorithms, U16ListExtension.Encode([SignatureScheme.Ed25519]))), AlertDescription.HandshakeFailure);
+        AssertClientHelloRejected(ch => With(ch, Replacing(ch, ExtensionType.SignatureAlgorithms, Encoded.Of(w => U16ListExtension.Write(w, [SignatureScheme.Ed25519])))), AlertDescription.HandshakeFailure);
 
     [Fact]
     public void OddCipherSuitesLengthFailsWithDecodeError()
@@ -247,7 +247,7 @@ public class ServerBadInputTests
         var f = RetryFlights();
         var hrr = f.ToServer(f.ClientHello()).First(r => r.Type == ContentType.Handshake);
         var second = ParseClientHello(f.ToClient([hrr]).First(r => r.Type == ContentType.Handshake));
-        var e = ServerRejects(f, [Record(With(second, Replacing(second, ExtensionType.Cookie, CookieExtension.Encode(new byte[32]))), 0x0303)]);
+        var e = ServerRejects(f, [Record(With(second, Replacing(second, ExtensionType.Cookie, Encoded.Of(w => CookieExtension.Write(w, new byte[32])))), 0x0303)]);
         Assert.Equal(AlertDescription.IllegalParameter, e.Alert);
     }
 

@@ -40,7 +40,8 @@ public class Rfc8448KeyScheduleTests
         Assert.Equal(Hex(s.Value(TraceRole.Server, "extract secret \"handshake\"", "secret")), Hex(keys.CurrentSecret));
         var helloHash = transcript.CurrentHash();
         // The stage's two traffic secrets in one call (the secret keyed once), and each on its own.
-        keys.Derive("c hs traffic"u8, "s hs traffic"u8, helloHash, out var chs, out var shs);
+        byte[] chs = new byte[32], shs = new byte[32];
+        keys.Derive("c hs traffic"u8, "s hs traffic"u8, helloHash, chs, shs);
         Assert.Equal(Hex(chs), Hex(keys.Derive("c hs traffic"u8, helloHash)));
         Assert.Equal(Hex(shs), Hex(keys.Derive("s hs traffic"u8, helloHash)));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c hs traffic\"", "expanded")), Hex(chs));
@@ -58,7 +59,8 @@ public class Rfc8448KeyScheduleTests
         foreach (var m in transcriptToServerFinished.Skip(transcriptToServerHello.Length)) transcript.Add(m);
         var serverFinishedHash = transcript.CurrentHash();
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c ap traffic\"", "expanded")), Hex(keys.Derive("c ap traffic"u8, serverFinishedHash)));
-        keys.Derive("c ap traffic"u8, "s ap traffic"u8, serverFinishedHash, out var cap, out var sap);
+        byte[] cap = new byte[32], sap = new byte[32];
+        keys.Derive("c ap traffic"u8, "s ap traffic"u8, serverFinishedHash, cap, sap);
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c ap traffic\"", "expanded")), Hex(cap));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s ap traffic\"", "expanded")), Hex(sap));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s ap traffic\"", "expanded")), Hex(keys.Derive("s ap traffic"u8, serverFinishedHash)));

@@ -12,6 +12,13 @@ internal static class KeyScheduleExtensions
         return hash;
     }
 
+    public static byte[] NextApplicationSecret(this TlsKeySchedule keys, ReadOnlySpan<byte> current)
+    {
+        var next = new byte[keys.HashLength];
+        keys.NextApplicationSecret(current, next);
+        return next;
+    }
+
     public static byte[] FinishedVerifyData(this TlsKeySchedule keys, ReadOnlySpan<byte> baseKey, ReadOnlySpan<byte> transcriptHash)
     {
         var verifyData = new byte[keys.HashLength];

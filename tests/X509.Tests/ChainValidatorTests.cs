@@ -379,6 +379,36 @@ public class ChainValidatorTests
     }
 
     [Fact]
+    public void EachValidationStartsAfresh()
+    {
+        // Path building reuses per-thread state: nothing of one validation may show in the next.
+        TestCert root = TestPki.Root();
+        TestCert other = TestPki.Root("CN=Other Root");
+        TestCert i1 = TestPki.Intermediate(root, "CN=I1");
+        TestCert leaf = TestPki.Leaf(i1);
+        TestCert stranger = TestPki.Leaf(other, "CN=stranger.example");
+        ChainValidator validator = TestPki.Validator(root);
+        var later = new ValidationOptions { Time = TestPki.Now.AddYears(30) };
+        Assert.Equal(CertificateErrorCode.Expired, validator.Validate(TestPki.Chain(leaf, i1), later).Error!.Code);
+        AssertError(validator.Validate(TestPki.Chain(stranger), TestPki.Options()), CertificateErrorCode.UnknownIssuer, 0);
+        AssertValid(validator.Validate(TestPki.Chain(leaf, i1), TestPki.Options()), leaf, i1, root);
+
+        // Many threads at once, each with its own kept state.
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            for (int n = 0; n < 25; n++)
+            {
+                ValidationResult good = validator.Validate(TestPki.Chain(leaf, i1), TestPki.Options());
+                ValidationResult bad = validator.Validate(TestPki.Chain(stranger), TestPki.Options());
+                if (!good.IsValid || good.Chain.Count != 3 || bad.IsValid || bad.Error!.Code != CertificateErrorCode.UnknownIssuer)
+                    failures.Add($"{good.Error?.Message} / {bad.Error?.Code}");
+            }
+        });
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public void BudgetExhaustionEndsTheSearch()
     {
         TestCert root = TestPki.Root();

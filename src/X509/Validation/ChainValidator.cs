@@ -127,11 +127,22 @@ public sealed class ChainValidator
         }
         else
         {
-            var builder = new PathBuilder(TrustStore, Intermediates(presented, leaf), options);
-            Certificate[]? built = builder.Build(leaf);
-            Interlocked.Add(ref _signatureChecks, builder.SignaturesChecked);
+            PathBuilder builder = PathBuilder.Rent(TrustStore, Intermediates(presented, leaf), options);
+            Certificate[]? built;
+            CertificateError? failure = null;
+            try
+            {
+                built = builder.Build(leaf);
+                Interlocked.Add(ref _signatureChecks, builder.SignaturesChecked);
+                if (built is null)
+                    failure = builder.Error;
+            }
+            finally
+            {
+                builder.Return();
+            }
             if (built is null)
-                return ValidationResult.Failure(builder.Error);
+                return ValidationResult.Failure(failure!);
             chain = built;
         }
 

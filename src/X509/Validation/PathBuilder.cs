@@ -12,30 +12,56 @@ internal sealed class PathBuilder
 {
     private const int LinearScanLimit = 16;
 
-    private readonly TrustStore _anchors;
-    private readonly Certificate[] _intermediates;
-    private readonly Dictionary<string, List<Certificate>>? _intermediatesBySubject;
-    private readonly ValidationOptions _options;
-    private readonly BudgetCounter _budget;
+    // One builder per thread is kept between validations (it holds no certificate while kept): its path list and
+    // budget counters are reused instead of allocated per handshake.
+    [ThreadStatic]
+    private static PathBuilder? t_spare;
+
+    private readonly BudgetCounter _budget = new(ValidationBudget.Default);
     private readonly List<Certificate> _path = new(4);
+    private TrustStore _anchors = null!;
+    private Certificate[] _intermediates = [];
+    private Dictionary<string, List<Certificate>>? _intermediatesBySubject;
+    private ValidationOptions _options = null!;
     private CertificateError? _best;
 
-    public PathBuilder(TrustStore anchors, Certificate[] intermediates, ValidationOptions options)
+    private PathBuilder()
     {
-        _anchors = anchors;
-        _intermediates = intermediates;
-        _options = options;
-        _budget = new BudgetCounter(options.Budget);
+    }
+
+    /// <summary>A builder for one validation (the thread's kept one when free); give it back with <see cref="Return"/>.</summary>
+    public static PathBuilder Rent(TrustStore anchors, Certificate[] intermediates, ValidationOptions options)
+    {
+        PathBuilder builder = t_spare ?? new PathBuilder();
+        t_spare = null;
+        builder._anchors = anchors;
+        builder._intermediates = intermediates;
+        builder._options = options;
+        builder._budget.Reset(options.Budget);
         if (intermediates.Length > LinearScanLimit)
         {
-            _intermediatesBySubject = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
+            var bySubject = new Dictionary<string, List<Certificate>>(StringComparer.Ordinal);
             foreach (Certificate c in intermediates)
             {
-                if (!_intermediatesBySubject.TryGetValue(c.Subject.NormalizedKey, out List<Certificate>? list))
-                    _intermediatesBySubject[c.Subject.NormalizedKey] = list = [];
+                if (!bySubject.TryGetValue(c.Subject.NormalizedKey, out List<Certificate>? list))
+                    bySubject[c.Subject.NormalizedKey] = list = [];
                 list.Add(c);
             }
+            builder._intermediatesBySubject = bySubject;
         }
+        return builder;
+    }
+
+    /// <summary>Forgets this validation's inputs and keeps the builder for the thread's next one.</summary>
+    public void Return()
+    {
+        _path.Clear();
+        _anchors = null!;
+        _intermediates = [];
+        _intermediatesBySubject = null;
+        _options = null!;
+        _best = null;
+        t_spare = this;
     }
 
     /// <summary>Signature verifications done (certificates and CRLs).</summary>

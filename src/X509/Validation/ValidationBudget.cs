@@ -25,16 +25,21 @@ public sealed class ValidationBudget
 /// <summary>The running counters of one validation.</summary>
 internal sealed class BudgetCounter
 {
-    private readonly int _initialSignatures;
+    private int _initialSignatures;
     private int _signatures;
     private int _buildCalls;
     private int _nameComparisons;
 
-    public BudgetCounter(ValidationBudget budget)
+    public BudgetCounter(ValidationBudget budget) => Reset(budget);
+
+    /// <summary>Starts the counters again at <paramref name="budget"/> (a path builder reused for the next validation).</summary>
+    public void Reset(ValidationBudget budget)
     {
         _signatures = _initialSignatures = budget.MaxSignatureChecks;
         _buildCalls = budget.MaxBuildCalls;
         _nameComparisons = budget.MaxNameConstraintComparisons;
+        Exhausted = false;
+        ExhaustedWhat = null;
     }
 
     public bool Exhausted { get; private set; }

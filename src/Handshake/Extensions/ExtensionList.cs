@@ -1,5 +1,6 @@
 using TlsEngine.Codec;
 using TlsEngine.Record;
+using TlsEngine.X509;
 
 namespace TlsEngine.Extensions;
 

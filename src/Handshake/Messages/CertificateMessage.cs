@@ -1,5 +1,6 @@
 using TlsEngine.Codec;
 using TlsEngine.Extensions;
+using TlsEngine.X509;
 
 namespace TlsEngine.Messages;
 

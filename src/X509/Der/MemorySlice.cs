@@ -1,6 +1,9 @@
 namespace TlsEngine.X509;
 
-/// <summary>Turns a span read from a buffer back into memory over that buffer, so parsed fields can be kept without copying.</summary>
+/// <summary>
+/// Turns a span read from a buffer back into memory over that buffer, so parsed fields can be kept without copying
+/// (certificates here, handshake messages in the TLS layer).
+/// </summary>
 internal static class MemorySlice
 {
     /// <summary>

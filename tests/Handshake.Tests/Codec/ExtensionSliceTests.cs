@@ -4,6 +4,7 @@ using TlsEngine.Crypto;
 using TlsEngine.Extensions;
 using TlsEngine.Messages;
 using TlsEngine.Tests.Support;
+using TlsEngine.X509;
 
 namespace TlsEngine.Tests;
 

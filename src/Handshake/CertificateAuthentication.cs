@@ -57,8 +57,15 @@ internal static class CertificateAuthentication
     public static void WriteCertificateVerify(TlsWriter w, TlsCertificate certificate, SignatureScheme scheme, bool server, ReadOnlySpan<byte> transcriptHash)
     {
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
-        byte[] signature = certificate.Key.Sign(scheme, content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)]);
-        CertificateVerify.Write(w, scheme, signature);
+        content = content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)];
+        if (certificate.Key is EcdsaSigningKey ecdsa)
+        {
+            // An in-memory ECDSA key signs into a stack buffer: no signature array per handshake.
+            Span<byte> signature = stackalloc byte[EcdsaSigningKey.MaxSignatureLength];
+            CertificateVerify.Write(w, scheme, signature[..ecdsa.SignInto(scheme, content, signature)]);
+            return;
+        }
+        CertificateVerify.Write(w, scheme, certificate.Key.Sign(scheme, content));
     }
 
     /// <summary>
@@ -115,10 +122,9 @@ internal static class CertificateAuthentication
         };
         var encoded = new ReadOnlyMemory<byte>[message.Entries.Count];
         for (int i = 0; i < encoded.Length; i++) encoded[i] = message.Entries[i].CertData;
-        // A chain seen before is answered from the cache without parsing (ChainValidator.ValidateEncoded).
-        // The entries are slices of the received message, a copy of its own that nothing writes to: the certificates
-        // are parsed in place.
-        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateReceived(encoded, validationOptions);
+        // The entries are slices of the received message, which is cleared after its handler: a chain seen before is
+        // answered from the cache without parsing, and the certificates of any other are copied as they are parsed.
+        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateEncoded(encoded, validationOptions);
         if (!result.IsValid)
         {
             var error = result.Error!;

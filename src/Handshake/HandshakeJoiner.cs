@@ -12,7 +12,7 @@ namespace TlsEngine;
 /// A message is handed to its handler as a slice of the pooled buffer, not a copy: it is valid only until
 /// <see cref="ReleaseTaken"/>, which clears it (a slice kept by mistake then reads zeros, never a later message or,
 /// once the buffer is back in the pool, another connection's data). Handlers copy whatever outlives them: the
-/// client's CertificateRequest and both Certificate messages (whose certificates are views of the message bytes).
+/// client's CertificateRequest; the certificates of a Certificate message are copied by the chain validator.
 /// </remarks>
 internal sealed class HandshakeJoiner : IDisposable
 {

@@ -15,49 +15,58 @@ public sealed class Certificate
     private readonly string? _signatureProblem;
     private object? _keyOrError;
 
-    // Views of the extensions made on first use (a handshake reads a few of them): shared results, so a race only
-    // makes one twice.
-    private string[]? _dnsNames;
-    private string[]? _uris;
-    private string[]? _emailAddresses;
-    private DistinguishedName[]? _directoryNames;
-    private IPAddress[]? _ipAddresses;
-    private string[]? _extendedKeyUsage;
+    // The certificate's own copy of its encoding; the fields below are positions in it.
+    private readonly byte[] _raw;
+    private readonly (int Start, int Length) _tbs, _serial, _spki, _signature;
+
+    // Lists made from the extensions on first use (a handshake reads few of them; shared results, so a race only
+    // makes one twice), in an object of their own that most certificates never need.
+    private Lists? _lists;
     private int _selfIssued; // 0 unknown, 1 no, 2 yes
     private string? _spiffeId;
     private volatile bool _spiffeIdKnown;
 
-    private Certificate(ReadOnlyMemory<byte> raw, ref Parts parts)
+    private Certificate(byte[] raw, ref Parts parts)
     {
-        RawData = raw;
-        TbsCertificate = parts.Tbs;
+        _raw = raw;
+        _tbs = Position(raw, parts.Tbs);
         Version = parts.Version;
-        SerialNumber = parts.Serial;
+        _serial = Position(raw, parts.Serial);
         Issuer = parts.Issuer!;
         Subject = parts.Subject!;
         NotBefore = parts.NotBefore;
         NotAfter = parts.NotAfter;
-        SubjectPublicKeyInfo = parts.Spki;
+        _spki = Position(raw, parts.Spki);
         PublicKeyAlgorithmOid = parts.SpkiAlgorithmOid!;
         SignatureAlgorithm = parts.SignatureAlgorithm;
         SignatureAlgorithmOid = parts.SignatureAlgorithmOid!;
         _signatureProblem = parts.SignatureProblem;
         SignatureAlgorithmsMatch = parts.AlgorithmsMatch;
-        Signature = parts.Signature;
+        _signature = Position(raw, parts.Signature);
         _extensions = parts.Extensions ?? CertificateExtensions.Empty;
     }
 
+    private static (int, int) Position(byte[] raw, ReadOnlyMemory<byte> part)
+    {
+        raw.AsSpan().Overlaps(part.Span, out int offset);
+        return (offset, part.Length);
+    }
+
+    private ReadOnlyMemory<byte> Slice((int Start, int Length) position) => new(_raw, position.Start, position.Length);
+
+    private Lists Views => _lists ??= new Lists();
+
     /// <summary>The whole DER encoding.</summary>
-    public ReadOnlyMemory<byte> RawData { get; }
+    public ReadOnlyMemory<byte> RawData => _raw;
 
     /// <summary>The DER encoding of tbsCertificate: the bytes the issuer signed.</summary>
-    public ReadOnlyMemory<byte> TbsCertificate { get; }
+    public ReadOnlyMemory<byte> TbsCertificate => Slice(_tbs);
 
     /// <summary>The certificate version: 1, 2 or 3.</summary>
     public int Version { get; }
 
     /// <summary>The serialNumber INTEGER contents (big-endian two's complement).</summary>
-    public ReadOnlyMemory<byte> SerialNumber { get; }
+    public ReadOnlyMemory<byte> SerialNumber => Slice(_serial);
 
     /// <summary>The issuer name.</summary>
     public DistinguishedName Issuer { get; }
@@ -72,7 +81,7 @@ public sealed class Certificate
     public DateTimeOffset NotAfter { get; }
 
     /// <summary>The DER encoding of subjectPublicKeyInfo.</summary>
-    public ReadOnlyMemory<byte> SubjectPublicKeyInfo { get; }
+    public ReadOnlyMemory<byte> SubjectPublicKeyInfo => Slice(_spki);
 
     /// <summary>The public key algorithm OID in dotted form.</summary>
     public string PublicKeyAlgorithmOid { get; }
@@ -84,7 +93,7 @@ public sealed class Certificate
     public string SignatureAlgorithmOid { get; }
 
     /// <summary>The signatureValue bits.</summary>
-    public ReadOnlyMemory<byte> Signature { get; }
+    public ReadOnlyMemory<byte> Signature => Slice(_signature);
 
     /// <summary>Every extension, in encoded order.</summary>
     public IReadOnlyList<X509Extension> Extensions => _extensions.All;
@@ -107,7 +116,7 @@ public sealed class Certificate
     public KeyUsageFlags? KeyUsage => _extensions.KeyUsage;
 
     /// <summary>extendedKeyUsage purposes as dotted OIDs (§4.2.1.12), or null when the extension is absent.</summary>
-    public IReadOnlyList<string>? ExtendedKeyUsage => _extendedKeyUsage ??= _extensions.ExtendedKeyUsageOids();
+    public IReadOnlyList<string>? ExtendedKeyUsage => Views.ExtendedKeyUsage ??= _extensions.ExtendedKeyUsageOids();
 
     /// <summary>True if extendedKeyUsage contains anyExtendedKeyUsage.</summary>
     public bool HasAnyExtendedKeyUsage => HasExtendedKeyUsage(Oids.AnyExtendedKeyUsage);
@@ -121,19 +130,19 @@ public sealed class Certificate
     public bool HasSubjectAlternativeName => _extensions.HasSubjectAltName;
 
     /// <summary>dNSName entries of subjectAltName.</summary>
-    public IReadOnlyList<string> DnsNames => _dnsNames ??= _extensions.NamesOf(GeneralNameKind.DnsName, static n => n.Text);
+    public IReadOnlyList<string> DnsNames => Views.DnsNames ??= _extensions.NamesOf(GeneralNameKind.DnsName, static n => n.Text);
 
     /// <summary>iPAddress entries of subjectAltName.</summary>
-    public IReadOnlyList<IPAddress> IpAddresses => _ipAddresses ??= _extensions.IpAddresses();
+    public IReadOnlyList<IPAddress> IpAddresses => Views.IpAddresses ??= _extensions.IpAddresses();
 
     /// <summary>uniformResourceIdentifier entries of subjectAltName.</summary>
-    public IReadOnlyList<string> Uris => _uris ??= _extensions.NamesOf(GeneralNameKind.Uri, static n => n.Text);
+    public IReadOnlyList<string> Uris => Views.Uris ??= _extensions.NamesOf(GeneralNameKind.Uri, static n => n.Text);
 
     /// <summary>rfc822Name entries of subjectAltName.</summary>
-    public IReadOnlyList<string> EmailAddresses => _emailAddresses ??= _extensions.NamesOf(GeneralNameKind.Rfc822Name, static n => n.Text);
+    public IReadOnlyList<string> EmailAddresses => Views.EmailAddresses ??= _extensions.NamesOf(GeneralNameKind.Rfc822Name, static n => n.Text);
 
     /// <summary>directoryName entries of subjectAltName.</summary>
-    public IReadOnlyList<DistinguishedName> DirectoryNames => _directoryNames ??= _extensions.NamesOf(GeneralNameKind.DirectoryName, static n => n.DirectoryName);
+    public IReadOnlyList<DistinguishedName> DirectoryNames => Views.DirectoryNames ??= _extensions.NamesOf(GeneralNameKind.DirectoryName, static n => n.DirectoryName);
 
     /// <summary>subjectKeyIdentifier (§4.2.1.2), or null when absent.</summary>
     public ReadOnlyMemory<byte>? SubjectKeyIdentifier => _extensions.SubjectKeyIdentifier;
@@ -230,25 +239,23 @@ public sealed class Certificate
 
     /// <summary>Parses one DER certificate. The input is copied; trailing bytes after the certificate are rejected.</summary>
     /// <exception cref="X509FormatException">The input is not a well-formed certificate.</exception>
-    public static Certificate Parse(ReadOnlyMemory<byte> der) => ParseIn(der.ToArray());
-
-    /// <summary>
-    /// Parses a certificate that lies in an array nobody will write to again (a received handshake message), keeping
-    /// it and its fields as slices of that array instead of a copy (so the whole array lives as long as the
-    /// certificate: for a peer's chain, its Certificate message). Other memory is copied.
-    /// </summary>
-    internal static Certificate ParseImmutable(ReadOnlyMemory<byte> der) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(der, out ArraySegment<byte> segment)
-            ? ParseIn(segment.Array!, der)
-            : ParseIn(der.ToArray());
-
-    private static Certificate ParseIn(byte[] array) => ParseIn(array, array);
-
-    private static Certificate ParseIn(byte[] array, ReadOnlyMemory<byte> der)
+    public static Certificate Parse(ReadOnlyMemory<byte> der)
     {
+        // The copy is the certificate's own storage: every field is a slice of it.
+        byte[] raw = der.ToArray();
         var parts = default(Parts);
-        CertificateParser.Parse(array, der.Span, ref parts);
-        return new Certificate(der, ref parts);
+        CertificateParser.Parse(raw, ref parts);
+        return new Certificate(raw, ref parts);
+    }
+
+    private sealed class Lists
+    {
+        public string[]? DnsNames;
+        public string[]? Uris;
+        public string[]? EmailAddresses;
+        public DistinguishedName[]? DirectoryNames;
+        public IPAddress[]? IpAddresses;
+        public string[]? ExtendedKeyUsage;
     }
 
     /// <summary>Fields collected by <see cref="CertificateParser"/>.</summary>

@@ -4,10 +4,10 @@ namespace TlsEngine.X509;
 internal static class CertificateParser
 {
     // Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, signatureAlgorithm AlgorithmIdentifier, signatureValue BIT STRING }
-    // der lies in raw; every field is kept as a slice of raw.
-    public static void Parse(byte[] raw, ReadOnlySpan<byte> der, ref Certificate.Parts parts)
+    // Every field is kept as a slice of raw.
+    public static void Parse(byte[] raw, ref Certificate.Parts parts)
     {
-        var top = new DerReader(der);
+        var top = new DerReader(raw);
         DerReader cert = top.ReadSequence("Certificate");
         top.ExpectEnd("Certificate");
 

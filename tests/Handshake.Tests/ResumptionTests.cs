@@ -57,6 +57,24 @@ public class ResumptionTests
     }
 
     [Fact]
+    public void WithoutTheChainCacheTheTicketsClientChainIsParsedAgainAndKept()
+    {
+        // The ticket's client chain is read from the decrypted ticket, which is cleared after the check: the resumed
+        // identity must be the validator's own copy.
+        var (c, s, _) = Options();
+        s.ValidatedChains = null;
+        using var first = Connect(c, s);
+        byte[] clientLeaf = first.Server.PeerIdentity!.Certificate.RawData.ToArray();
+
+        using var second = Connect(c, s);
+        Assert.True(second.Server.Resumed);
+        Assert.NotSame(first.Server.PeerIdentity!.Certificate, second.Server.PeerIdentity!.Certificate);
+        Assert.Equal(clientLeaf, second.Server.PeerIdentity!.Certificate.RawData.ToArray());
+        Assert.Equal("spiffe://test.example/client", second.Server.PeerIdentity!.SpiffeId);
+        Assert.Equal(first.Server.PeerIdentity!.Subject, second.Server.PeerIdentity!.Subject);
+    }
+
+    [Fact]
     public void TicketsAreNotUsedForAnotherServerName()
     {
         var (c, s, cache) = Options();

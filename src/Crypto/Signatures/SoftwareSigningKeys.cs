@@ -26,18 +26,33 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
     public EcCurve Curve { get; }
     public IReadOnlyList<SignatureScheme> Schemes { get; }
 
+    /// <summary>The longest DER ECDSA-Sig-Value this type writes (P-521), for <see cref="SignInto"/>.</summary>
+    public const int MaxSignatureLength = LibCryptoEcdsa.MaxSignatureLength;
+
     public byte[] Sign(SignatureScheme scheme, ReadOnlySpan<byte> content)
+    {
+        Span<byte> signature = stackalloc byte[MaxSignatureLength];
+        return signature[..SignInto(scheme, content, signature)].ToArray();
+    }
+
+    /// <summary>
+    /// <see cref="Sign"/> into <paramref name="signature"/> (at least <see cref="MaxSignatureLength"/> bytes), without an
+    /// array: the DER ECDSA-Sig-Value of RFC 8446 §4.2.3. Returns its length.
+    /// </summary>
+    internal int SignInto(SignatureScheme scheme, ReadOnlySpan<byte> content, Span<byte> signature)
     {
         if (scheme != Schemes[0])
             throw new SigningException($"an ECDSA {Curve} key cannot sign {SignatureSchemes.Name(scheme)}");
         var hash = SignatureSchemes.ToAlgorithm(scheme).Hash;
         if (_native is null)
-            return _key.SignData(content, hash, DSASignatureFormat.Rfc3279DerSequence);
+        {
+            return _key.TrySignData(content, signature, hash, DSASignatureFormat.Rfc3279DerSequence, out int written)
+                ? written
+                : throw new SigningException("the ECDSA signature did not fit its buffer");
+        }
         Span<byte> digest = stackalloc byte[64];
         digest = digest[..Sha2Context.HashData(hash, content, digest)];
-        Span<byte> signature = stackalloc byte[LibCryptoEcdsa.MaxSignatureLength];
-        int n = LibCryptoEcdsa.Sign(_native, digest, signature);
-        return signature[..n].ToArray();
+        return LibCryptoEcdsa.Sign(_native, digest, signature);
     }
 
     public void Dispose()

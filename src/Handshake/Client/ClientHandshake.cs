@@ -99,8 +99,8 @@ internal sealed class ClientHandshake : HandshakeMachine
                 _state = State.WaitCertificate;
                 break;
             case (State.WaitCertificateOrRequest or State.WaitCertificate, HandshakeType.Certificate):
-                // The chain outlives the message (certificates are views of their bytes): parsed from a copy.
-                HandleCertificate(message.ToArray().AsMemory(HandshakeHeader.Size));
+                // Parsed in place: the chain validator copies each certificate it parses (none for a chain in its cache).
+                HandleCertificate(message[HandshakeHeader.Size..]);
                 Transcript.Add(message.Span);
                 _state = State.WaitCertificateVerify;
                 break;

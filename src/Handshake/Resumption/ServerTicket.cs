@@ -2,6 +2,7 @@ using System.Text;
 using TlsEngine.Codec;
 using TlsEngine.Crypto;
 using TlsEngine.Record;
+using TlsEngine.X509;
 
 namespace TlsEngine.Resumption;
 
@@ -23,7 +24,8 @@ internal sealed class ServerTicket
 
     /// <summary>
     /// The client's presented certificates (leaf first), empty when it sent none. Encoding reads them where they are;
-    /// decoding copies them out of the ticket plaintext, which the caller clears.
+    /// decoding leaves them in the ticket plaintext (slices), so they are valid until the caller clears it: the chain
+    /// validator copies the certificates it keeps.
     /// </summary>
     public required IReadOnlyList<ReadOnlyMemory<byte>> ClientChain { get; init; }
 
@@ -45,11 +47,11 @@ internal sealed class ServerTicket
     }
 
     /// <summary>Decodes a ticket this server sealed; null if the format is not ours (an old version).</summary>
-    public static ServerTicket? Decode(ReadOnlySpan<byte> data)
+    public static ServerTicket? Decode(ReadOnlyMemory<byte> data)
     {
         try
         {
-            var r = new TlsReader(data, "ticket");
+            var r = new TlsReader(data.Span, "ticket");
             if (r.ReadU8("version") != Version) return null;
             var suite = (CipherSuite)r.ReadU16("suite");
             long issued = ((long)r.ReadU32("issued_hi") << 32) | r.ReadU32("issued_lo");
@@ -59,7 +61,7 @@ internal sealed class ServerTicket
             var alpn = r.ReadVector8("alpn");
             var chain = new List<ReadOnlyMemory<byte>>();
             var list = r.ReadList24("client_chain");
-            while (!list.IsEmpty) chain.Add(list.ReadVector24("certificate", 1).ToArray());
+            while (!list.IsEmpty) chain.Add(MemorySlice.Within(data, list.ReadVector24("certificate", 1)));
             r.ExpectEnd();
             return new ServerTicket
             {

@@ -272,8 +272,8 @@ internal sealed class ServerHandshake : HandshakeMachine
 
     private void HandleCertificate(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        // The chain outlives the message (certificates are views of their bytes): parsed from a copy.
-        var msg = CertificateMessage.Parse(message.ToArray().AsMemory(HandshakeHeader.Size), Options.Limits.MaxCertificateChainLength);
+        // Parsed in place: the chain validator copies each certificate it parses (none for a chain in its cache).
+        var msg = CertificateMessage.Parse(message[HandshakeHeader.Size..], Options.Limits.MaxCertificateChainLength);
         if (msg.Context.Length != 0)
             throw TlsAlert.IllegalParameter("client Certificate.certificate_request_context does not match the CertificateRequest (RFC 8446 §4.4.2)");
         foreach (var e in msg.Entries)

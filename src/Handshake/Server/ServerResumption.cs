@@ -39,11 +39,20 @@ internal static class ServerResumption
         {
             var identity = offered.Identities[i];
             if (keys.Open(identity.Identity.Span) is not { } plain) continue;
-            var ticket = ServerTicket.Decode(plain);
-            CryptographicOperations.ZeroMemory(plain);
-            if (ticket is null || CipherSuites.Hash(ticket.Suite) != CipherSuites.Hash(suite)) continue;
-            if (!AgeAcceptable(ticket, identity.ObfuscatedTicketAge, now, options)) continue;
-            if (!ClientIdentityStillValid(ticket, options, out var clientIdentity)) continue;
+            ServerTicket? ticket;
+            PeerIdentity? clientIdentity;
+            try
+            {
+                // The ticket's client chain is slices of the plaintext, read before it is cleared.
+                ticket = ServerTicket.Decode(plain);
+                if (ticket is null || CipherSuites.Hash(ticket.Suite) != CipherSuites.Hash(suite)) continue;
+                if (!AgeAcceptable(ticket, identity.ObfuscatedTicketAge, now, options)) continue;
+                if (!ClientIdentityStillValid(ticket, options, out clientIdentity)) continue;
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(plain);
+            }
             // §4.2.11: validate the binder of the selected PSK only.
             VerifyBinder(message, offered, i, suite, ticket.Psk, transcript);
             return new AcceptedPsk((ushort)i, ticket.Psk, clientIdentity);

@@ -71,17 +71,7 @@ public sealed class ChainValidator
     /// otherwise the certificates are parsed (a malformed one fails with <see cref="CertificateErrorCode.Malformed"/>
     /// at its index) and validated as <see cref="Validate(IReadOnlyList{Certificate}, ValidationOptions)"/> does.
     /// </summary>
-    public ValidationResult ValidateEncoded(IReadOnlyList<ReadOnlyMemory<byte>> presented, ValidationOptions options) =>
-        ValidateEncoded(presented, options, inputIsImmutable: false);
-
-    /// <summary>
-    /// <see cref="ValidateEncoded(IReadOnlyList{ReadOnlyMemory{byte}}, ValidationOptions)"/> for certificates that lie in
-    /// arrays nobody writes to again (a received handshake message): the certificates are slices of them, not copies.
-    /// </summary>
-    internal ValidationResult ValidateReceived(IReadOnlyList<ReadOnlyMemory<byte>> presented, ValidationOptions options) =>
-        ValidateEncoded(presented, options, inputIsImmutable: true);
-
-    private ValidationResult ValidateEncoded(IReadOnlyList<ReadOnlyMemory<byte>> presented, ValidationOptions options, bool inputIsImmutable)
+    public ValidationResult ValidateEncoded(IReadOnlyList<ReadOnlyMemory<byte>> presented, ValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(presented);
         ArgumentNullException.ThrowIfNull(options);
@@ -97,7 +87,7 @@ public sealed class ChainValidator
         {
             try
             {
-                parsed[i] = inputIsImmutable ? Certificate.ParseImmutable(presented[i]) : Certificate.Parse(presented[i]);
+                parsed[i] = Certificate.Parse(presented[i]);
             }
             catch (X509Exception e)
             {

@@ -8,21 +8,23 @@ internal sealed class CertificateExtensions
     /// <summary>Upper bound on the number of extensions in one certificate.</summary>
     public const int MaxExtensions = 64;
 
-    public static readonly CertificateExtensions Empty = new(default, []);
+    public static readonly CertificateExtensions Empty = new(default, 0, 0);
 
-    // The extensions as positions in the owner (the certificate's bytes): X509Extension objects are made only for the
-    // public Certificate.Extensions.
+    // The Extensions SEQUENCE contents, a part of the owner (the certificate's bytes), checked when read and walked
+    // again for the few questions asked later: X509Extension objects are made only for the public
+    // Certificate.Extensions.
     private readonly ReadOnlyMemory<byte> _owner;
-    private readonly Slot[] _slots;
+    private readonly int _start;
+    private readonly int _length;
     private X509Extension[]? _objects;
 
-    private CertificateExtensions(ReadOnlyMemory<byte> owner, Slot[] slots)
+    private CertificateExtensions(ReadOnlyMemory<byte> owner, int start, int length)
     {
         _owner = owner;
-        _slots = slots;
+        _start = start;
+        _length = length;
     }
 
-    public int Count => _slots.Length;
     public BasicConstraints? BasicConstraints { get; private set; }
     public KeyUsageFlags? KeyUsage { get; private set; }
     /// <summary>The extKeyUsage SEQUENCE contents (validated), or null when the extension is absent.</summary>
@@ -37,6 +39,9 @@ internal sealed class CertificateExtensions
     public GeneralName[][]? CrlDistributionPointNames { get; private set; }
     public string? FirstUnknownCriticalOid { get; private set; }
 
+    // A reader over the extensions, which were checked when read: walking them again cannot fail.
+    private DerReader Walk() => new(_owner.Span.Slice(_start, _length));
+
     /// <summary>Every extension as an object, in encoded order (made on first use).</summary>
     public X509Extension[] All
     {
@@ -44,42 +49,46 @@ internal sealed class CertificateExtensions
         {
             if (_objects is { } made)
                 return made;
-            var all = new X509Extension[_slots.Length];
-            for (int i = 0; i < all.Length; i++)
+            int count = 0;
+            for (DerReader counter = Walk(); counter.HasData; count++)
+                counter.ReadEncodedValue("extensions.extension");
+            var all = new X509Extension[count];
+            DerReader seq = Walk();
+            for (int i = 0; i < count; i++)
             {
-                Slot s = _slots[i];
-                all[i] = new X509Extension(_owner.Slice(s.OidOffset, s.OidLength), s.Critical, _owner.Slice(s.ValueOffset, s.ValueLength));
+                X509Extension.ReadFields(ref seq, "extensions", out ReadOnlySpan<byte> oid, out bool critical, out ReadOnlySpan<byte> value);
+                all[i] = new X509Extension(MemorySlice.Within(_owner, oid), critical, MemorySlice.Within(_owner, value));
             }
             return _objects = all;
         }
     }
 
     /// <summary>The criticality of the extension of the given type: null when absent.</summary>
-    public bool? IsCritical(byte[] oid)
-    {
-        int i = IndexOf(oid);
-        return i < 0 ? null : _slots[i].Critical;
-    }
+    public bool? IsCritical(byte[] oid) => Find(oid, out bool critical, out _) ? critical : null;
 
     /// <summary>The extnValue contents of the extension of the given type: null when absent.</summary>
     public ReadOnlyMemory<byte>? ValueOf(byte[] oid)
     {
-        int i = IndexOf(oid);
-        // (Not "i < 0 ? null : …": null would convert to an empty memory through byte[].)
-        if (i < 0)
+        if (!Find(oid, out _, out ReadOnlyMemory<byte> value))
             return null;
-        return _owner.Slice(_slots[i].ValueOffset, _slots[i].ValueLength);
+        return value;
     }
 
-    private int IndexOf(byte[] oid)
+    private bool Find(byte[] wanted, out bool critical, out ReadOnlyMemory<byte> value)
     {
-        ReadOnlySpan<byte> owner = _owner.Span;
-        for (int i = 0; i < _slots.Length; i++)
+        DerReader seq = Walk();
+        while (seq.HasData)
         {
-            if (Oids.Is(owner.Slice(_slots[i].OidOffset, _slots[i].OidLength), oid))
-                return i;
+            X509Extension.ReadFields(ref seq, "extensions", out ReadOnlySpan<byte> oid, out critical, out ReadOnlySpan<byte> contents);
+            if (Oids.Is(oid, wanted))
+            {
+                value = MemorySlice.Within(_owner, contents);
+                return true;
+            }
         }
-        return -1;
+        critical = false;
+        value = default;
+        return false;
     }
 
     // Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
@@ -88,8 +97,9 @@ internal sealed class CertificateExtensions
     public static CertificateExtensions Read(ref DerReader reader, byte[] owner)
     {
         const string Field = "extensions";
-        DerReader seq = reader.ReadSequence(Field);
-        // Counted first, so that the positions go straight into an array of the right size.
+        ReadOnlySpan<byte> contents = reader.ReadContent(DerTag.Sequence, Field);
+        DerReader seq = reader.Nested(contents, Field);
+        // Counted first: at most MaxExtensions, whose extnIDs are remembered on the stack for the duplicate check.
         int count = 0;
         for (DerReader counter = seq; counter.HasData; count++)
         {
@@ -99,20 +109,21 @@ internal sealed class CertificateExtensions
         }
         if (count == 0)
             throw new X509FormatException(Field, "Extensions must contain at least one extension");
-        var slots = new Slot[count];
-        var result = new CertificateExtensions(owner, slots);
         ReadOnlySpan<byte> ownerSpan = owner;
+        ownerSpan.Overlaps(contents, out int start);
+        var result = new CertificateExtensions(owner, start, contents.Length);
+        Span<int> oidStarts = stackalloc int[count];
+        Span<int> oidLengths = stackalloc int[count];
         for (int i = 0; i < count; i++)
         {
             X509Extension.ReadFields(ref seq, Field, out ReadOnlySpan<byte> oid, out bool critical, out ReadOnlySpan<byte> value);
             for (int j = 0; j < i; j++)
             {
-                if (oid.SequenceEqual(ownerSpan.Slice(slots[j].OidOffset, slots[j].OidLength)))
+                if (oid.SequenceEqual(ownerSpan.Slice(oidStarts[j], oidLengths[j])))
                     throw X509Extension.Duplicate(Field, oid);
             }
-            ownerSpan.Overlaps(oid, out int oidOffset);
-            ownerSpan.Overlaps(value, out int valueOffset);
-            slots[i] = new Slot(oidOffset, oid.Length, valueOffset, value.Length, critical);
+            ownerSpan.Overlaps(oid, out oidStarts[i]);
+            oidLengths[i] = oid.Length;
             result.Apply(oid, critical, value);
         }
         return result;
@@ -322,7 +333,4 @@ internal sealed class CertificateExtensions
         }
         return result;
     }
-
-    /// <summary>Where one extension's extnID and extnValue contents lie in the owner.</summary>
-    private readonly record struct Slot(int OidOffset, int OidLength, int ValueOffset, int ValueLength, bool Critical);
 }

@@ -72,7 +72,8 @@ internal static class DirectoryString
         return Encoding.ASCII.GetString(content);
     }
 
-    private static void CheckAscii(ReadOnlySpan<byte> content, string field)
+    /// <summary>Checks that IA5String, PrintableString, VisibleString or NumericString contents are 7-bit.</summary>
+    public static void CheckAscii(ReadOnlySpan<byte> content, string field)
     {
         if (!System.Text.Ascii.IsValid(content))
             throw new X509FormatException(field, "7-bit string contains a byte above 0x7F");

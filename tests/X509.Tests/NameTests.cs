@@ -167,6 +167,24 @@ public class NameTests
     }
 
     [Fact]
+    public void CertificateDnsMatchingReadsEachNameInPlace()
+    {
+        // Names longer than the stack buffer take a rented one; the text of every IA5 name is still there on demand.
+        string longLabel = new('a', 63);
+        string longName = string.Join('.', Enumerable.Repeat(longLabel, 5)) + ".example"; // 327 characters
+        TestCert root = TestPki.Root();
+        TestCert leaf = TestPki.Leaf(root, edit: s => new CertSpec { Subject = "CN=names", DnsNames = ["*.example.com", longName, "host.example.net"] });
+        Certificate c = Certificate.Parse(leaf.Der);
+        Assert.True(NameMatching.MatchesDnsName(c, "foo.example.com"));
+        Assert.True(NameMatching.MatchesDnsName(c, "HOST.example.net."));
+        Assert.False(NameMatching.MatchesDnsName(c, "example.com"));
+        Assert.False(NameMatching.MatchesDnsName(c, longName)); // over 253 characters: not a host name
+        Assert.Equal(["*.example.com", longName, "host.example.net"], c.DnsNames);
+        Assert.Equal(longName, c.SubjectAlternativeNames[1].Text);
+        Assert.Same(c.SubjectAlternativeNames[1].Text, c.SubjectAlternativeNames[1].Text);
+    }
+
+    [Fact]
     public void ACertificatesNamesAreCheckedWhenItIsParsed()
     {
         // The subject's attributes are decoded only when first used, but a bad one fails the certificate's parse.

@@ -28,7 +28,9 @@ internal sealed class ClientHello
             throw TlsAlert.DecodeError("ClientHello.cipher_suites has an odd length");
         var suiteList = new List<CipherSuite>(suites.Remaining / 2);
         while (!suites.IsEmpty) suiteList.Add((CipherSuite)suites.ReadU16("cipher_suite"));
-        var compression = r.ReadVector8("legacy_compression_methods", 1).ToArray();
+        var compressionBytes = r.ReadVector8("legacy_compression_methods", 1);
+        // The only value TLS 1.3 allows (§4.1.2), shared; anything else is kept for the negotiation to refuse.
+        var compression = compressionBytes is [0] ? s_nullCompression : compressionBytes.ToArray();
         // A ClientHello without extensions comes from a client of TLS 1.2 or older (RFC 8446 §4.1.2); the caller
         // answers it with protocol_version since supported_versions is then missing.
         var extensions = r.IsEmpty
@@ -74,4 +76,7 @@ internal sealed class ClientHello
 
     /// <summary>legacy_compression_methods of a TLS 1.3 ClientHello: the null method only (RFC 8446 §4.1.2).</summary>
     public static ReadOnlySpan<byte> NullCompression => [0];
+
+    // Never written to: the parsed value of every TLS 1.3 ClientHello.
+    private static readonly byte[] s_nullCompression = [0];
 }

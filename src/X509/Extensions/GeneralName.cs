@@ -32,7 +32,7 @@ public sealed class GeneralName
     {
         Kind = kind;
         RawValue = raw;
-        Text = text;
+        _text = text;
         DirectoryName = directoryName;
     }
 
@@ -46,7 +46,12 @@ public sealed class GeneralName
     public ReadOnlyMemory<byte> RawValue { get; }
 
     /// <summary>The text of an rfc822Name, dNSName or URI, or the dotted OID of a registeredID or otherName type-id.</summary>
-    public string? Text { get; }
+    public string? Text => _text ??= IsIa5Kind ? System.Text.Encoding.ASCII.GetString(RawValue.Span) : null;
+
+    // The IA5String alternatives (checked to be 7-bit when read): their text is made on first use.
+    private bool IsIa5Kind => Kind is GeneralNameKind.Rfc822Name or GeneralNameKind.DnsName or GeneralNameKind.Uri;
+
+    private string? _text;
 
     /// <summary>The name of a directoryName alternative.</summary>
     public DistinguishedName? DirectoryName { get; }
@@ -91,7 +96,8 @@ public sealed class GeneralName
             case GeneralNameKind.Rfc822Name:
             case GeneralNameKind.DnsName:
             case GeneralNameKind.Uri:
-                return new GeneralName(kind, MemorySlice.Within(owner, content), DirectoryString.DecodeAscii(content, field), null);
+                DirectoryString.CheckAscii(content, field);
+                return new GeneralName(kind, MemorySlice.Within(owner, content), null, null);
             case GeneralNameKind.IpAddress:
                 bool ok = constraintForm ? content.Length is 8 or 32 : content.Length is 4 or 16;
                 if (!ok)

@@ -13,9 +13,20 @@ public static class NameMatching
     public static bool MatchesDnsName(Certificate certificate, string referenceName)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        // Each dNSName's IA5 text (checked to be 7-bit when read) is compared as characters: no string per name.
+        Span<char> stack = stackalloc char[256];
         foreach (GeneralName name in certificate.SubjectAltNameArray)
         {
-            if (name.Kind == GeneralNameKind.DnsName && name.Text is { } presented && MatchesDnsName(presented, referenceName))
+            if (name.Kind != GeneralNameKind.DnsName)
+                continue;
+            ReadOnlySpan<byte> raw = name.RawValue.Span;
+            char[]? rented = null;
+            Span<char> presented = raw.Length <= stack.Length ? stack : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(raw.Length));
+            System.Text.Ascii.ToUtf16(raw, presented, out int written);
+            bool match = MatchesDnsName(presented[..written], referenceName);
+            if (rented is not null)
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            if (match)
                 return true;
         }
         return false;
@@ -29,6 +40,11 @@ public static class NameMatching
     public static bool MatchesDnsName(string presented, string referenceName)
     {
         ArgumentNullException.ThrowIfNull(presented);
+        return MatchesDnsName(presented.AsSpan(), referenceName);
+    }
+
+    private static bool MatchesDnsName(ReadOnlySpan<char> presented, string referenceName)
+    {
         ArgumentNullException.ThrowIfNull(referenceName);
         ReadOnlySpan<char> reference = referenceName;
         if (reference.EndsWith('.'))

@@ -150,6 +150,9 @@ public sealed class Certificate
     /// <summary>authorityKeyIdentifier (§4.2.1.1), or null when absent.</summary>
     public AuthorityKeyIdentifier? AuthorityKeyIdentifier => _extensions.AuthorityKeyIdentifier;
 
+    /// <summary>authorityKeyIdentifier's keyIdentifier, or null (without making the extension's object).</summary>
+    internal ReadOnlyMemory<byte>? AuthorityKeyId => _extensions.AuthorityKeyId;
+
     /// <summary>nameConstraints (§4.2.1.10), or null when absent.</summary>
     public NameConstraints? NameConstraints => _extensions.NameConstraints;
 

@@ -159,7 +159,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         byte[] shared;
         try
         {
-            shared = ours.DeriveSharedSecret(share.KeyExchange);
+            shared = ours.DeriveSharedSecret(share.KeyExchange.Span);
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

@@ -1,11 +1,13 @@
 using TlsEngine.Codec;
 using TlsEngine.Crypto;
 using TlsEngine.Record;
+using TlsEngine.X509;
 
 namespace TlsEngine.Extensions;
 
 /// <summary>A KeyShareEntry: group and key_exchange&lt;1..2^16-1&gt; (RFC 8446 §4.2.8).</summary>
-internal readonly record struct KeyShareEntry(NamedGroup Group, byte[] KeyExchange);
+/// <remarks>The key is a slice of the message it was read from: valid while that message is handled.</remarks>
+internal readonly record struct KeyShareEntry(NamedGroup Group, ReadOnlyMemory<byte> KeyExchange);
 
 /// <summary>The key_share extension in its three forms (RFC 8446 §4.2.8).</summary>
 internal static class KeyShareExtension
@@ -20,7 +22,7 @@ internal static class KeyShareExtension
         while (!list.IsEmpty)
         {
             var group = (NamedGroup)list.ReadU16("group");
-            var key = list.ReadVector16("key_exchange", 1).ToArray();
+            var key = MemorySlice.Within(data, list.ReadVector16("key_exchange", 1));
             foreach (var s in shares)
             {
                 if (s.Group == group)
@@ -50,7 +52,7 @@ internal static class KeyShareExtension
     {
         var r = new TlsReader(data.Span, "ServerHello.key_share");
         var group = (NamedGroup)r.ReadU16("group");
-        var key = r.ReadVector16("key_exchange", 1).ToArray();
+        var key = MemorySlice.Within(data, r.ReadVector16("key_exchange", 1));
         r.ExpectEnd();
         return new KeyShareEntry(group, key);
     }

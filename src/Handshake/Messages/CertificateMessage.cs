@@ -5,7 +5,7 @@ using TlsEngine.X509;
 namespace TlsEngine.Messages;
 
 /// <summary>A CertificateEntry: cert_data&lt;1..2^24-1&gt; and its extensions (RFC 8446 §4.4.2).</summary>
-internal sealed record CertificateEntry(ReadOnlyMemory<byte> CertData, ExtensionList Extensions);
+internal readonly record struct CertificateEntry(ReadOnlyMemory<byte> CertData, ExtensionList Extensions);
 
 /// <summary>Certificate (RFC 8446 §4.4.2): certificate_request_context and CertificateEntry certificate_list&lt;0..2^24-1&gt;.</summary>
 internal sealed class CertificateMessage
@@ -21,7 +21,14 @@ internal sealed class CertificateMessage
         var context = r.ReadVector8("certificate_request_context").ToArray();
         var list = r.ReadList24("certificate_list");
         r.ExpectEnd();
-        var entries = new List<CertificateEntry>();
+        // Counted first (up to the limit), so that the entries go into a list of the right size.
+        int count = 0;
+        for (var counter = list; !counter.IsEmpty && count <= maxEntries; count++)
+        {
+            counter.ReadVector24("cert_data", 1);
+            counter.ReadVector16("extensions");
+        }
+        var entries = new List<CertificateEntry>(Math.Min(count, maxEntries));
         while (!list.IsEmpty)
         {
             if (entries.Count == maxEntries)

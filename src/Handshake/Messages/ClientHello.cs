@@ -11,7 +11,7 @@ internal sealed class ClientHello
     public ushort LegacyVersion { get; init; } = 0x0303;
     public required byte[] Random { get; init; }
     public byte[] LegacySessionId { get; init; } = [];
-    public required List<CipherSuite> CipherSuites { get; init; }
+    public required CipherSuite[] CipherSuites { get; init; }
     public byte[] LegacyCompressionMethods { get; init; } = [0];
     public required ExtensionList Extensions { get; init; }
 
@@ -26,8 +26,8 @@ internal sealed class ClientHello
         var suites = r.ReadList16("cipher_suites", 2, 0xFFFE);
         if (suites.Remaining % 2 != 0)
             throw TlsAlert.DecodeError("ClientHello.cipher_suites has an odd length");
-        var suiteList = new List<CipherSuite>(suites.Remaining / 2);
-        while (!suites.IsEmpty) suiteList.Add((CipherSuite)suites.ReadU16("cipher_suite"));
+        var suiteList = new CipherSuite[suites.Remaining / 2];
+        for (int i = 0; i < suiteList.Length; i++) suiteList[i] = (CipherSuite)suites.ReadU16("cipher_suite");
         var compressionBytes = r.ReadVector8("legacy_compression_methods", 1);
         // The only value TLS 1.3 allows (§4.1.2), shared; anything else is kept for the negotiation to refuse.
         var compression = compressionBytes is [0] ? s_nullCompression : compressionBytes.ToArray();

@@ -64,9 +64,10 @@ internal sealed class ClientHelloNegotiation
         {
             CheckSecondHello(hello, first, cookie);
             group = first.Group;
-            var share = shares.Count == 1 && shares[0].Group == group ? shares[0] : default;
-            clientShare = share.KeyExchange
-                ?? throw TlsAlert.IllegalParameter($"the second ClientHello must carry exactly one key share, for {NamedGroups.Name(group)} (RFC 8446 §4.1.2)");
+            if (shares.Count != 1 || shares[0].Group != group)
+                throw TlsAlert.IllegalParameter($"the second ClientHello must carry exactly one key share, for {NamedGroups.Name(group)} (RFC 8446 §4.1.2)");
+            // Kept with the negotiation: a copy, not a slice of the message.
+            clientShare = shares[0].KeyExchange.ToArray();
         }
         else
         {
@@ -121,13 +122,13 @@ internal sealed class ClientHelloNegotiation
         if (first is not null)
         {
             // §4.1.4: the second ClientHello must still offer the suite the HelloRetryRequest chose.
-            if (!hello.CipherSuites.Contains(first.Suite))
+            if (Array.IndexOf(hello.CipherSuites, first.Suite) < 0)
                 throw TlsAlert.IllegalParameter($"the second ClientHello no longer offers {first.Suite} (RFC 8446 §4.1.4)");
             return first.Suite;
         }
         foreach (var s in options.CipherSuites)
         {
-            if (hello.CipherSuites.Contains(s)) return s;
+            if (Array.IndexOf(hello.CipherSuites, s) >= 0) return s;
         }
         throw TlsAlert.HandshakeFailure("no cipher suite in common with the client");
     }
@@ -144,7 +145,7 @@ internal sealed class ClientHelloNegotiation
         {
             foreach (var s in shares)
             {
-                if (s.Group == ours[i]) return (ours[i], s.KeyExchange);
+                if (s.Group == ours[i]) return (ours[i], s.KeyExchange.ToArray()); // kept: a copy
             }
         }
         for (int i = 0; i < ours.Count; i++)

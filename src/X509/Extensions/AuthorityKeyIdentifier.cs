@@ -3,6 +3,12 @@ namespace TlsEngine.X509;
 /// <summary>The authorityKeyIdentifier extension (RFC 5280 §4.2.1.1).</summary>
 public sealed class AuthorityKeyIdentifier
 {
+    /// <summary>An authorityKeyIdentifier holding only a keyIdentifier (see <see cref="TryReadKeyIdentifierOnly"/>).</summary>
+    internal AuthorityKeyIdentifier(ReadOnlyMemory<byte> keyIdentifier)
+        : this(keyIdentifier, null, null)
+    {
+    }
+
     private AuthorityKeyIdentifier(ReadOnlyMemory<byte>? keyIdentifier, GeneralName[]? issuer, ReadOnlyMemory<byte>? serial)
     {
         KeyIdentifier = keyIdentifier;
@@ -22,6 +28,23 @@ public sealed class AuthorityKeyIdentifier
     // AuthorityKeyIdentifier ::= SEQUENCE {
     //   keyIdentifier [0] KeyIdentifier OPTIONAL, authorityCertIssuer [1] GeneralNames OPTIONAL,
     //   authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }   -- IMPLICIT tags
+    /// <summary>
+    /// The common form, SEQUENCE { keyIdentifier [0] } alone, read without building anything: true with the
+    /// keyIdentifier when <paramref name="value"/> is exactly that; false for any other form (well-formed or not), which
+    /// <see cref="Parse"/> then reads and checks.
+    /// </summary>
+    internal static bool TryReadKeyIdentifierOnly(ReadOnlySpan<byte> value, out ReadOnlySpan<byte> keyIdentifier)
+    {
+        keyIdentifier = default;
+        // 0x30 L 0x80 L' keyIdentifier, short-form lengths only (an identifier is 20 bytes or so); anything else takes
+        // the full parse.
+        if (value.Length < 4 || value[0] != DerTag.Sequence || value[1] != value.Length - 2 || value[1] >= 0x80
+            || value[2] != DerTag.ContextPrimitive(0) || value[3] != value.Length - 4)
+            return false;
+        keyIdentifier = value[4..];
+        return true;
+    }
+
     // The identifiers are slices of owner, in which value lies.
     internal static AuthorityKeyIdentifier Parse(ReadOnlySpan<byte> value, ReadOnlyMemory<byte> owner)
     {

@@ -32,7 +32,15 @@ internal sealed class CertificateExtensions
     public GeneralName[] SubjectAltNames { get; private set; } = [];
     public bool HasSubjectAltName { get; private set; }
     public ReadOnlyMemory<byte>? SubjectKeyIdentifier { get; private set; }
-    public AuthorityKeyIdentifier? AuthorityKeyIdentifier { get; private set; }
+    /// <summary>authorityKeyIdentifier (made on first use when it holds only a keyIdentifier), or null when absent.</summary>
+    public AuthorityKeyIdentifier? AuthorityKeyIdentifier =>
+        _authorityKeyIdentifier ??= _authorityKeyId is { } keyId ? new AuthorityKeyIdentifier(keyId) : null;
+
+    /// <summary>authorityKeyIdentifier's keyIdentifier, or null when the extension or the field is absent.</summary>
+    public ReadOnlyMemory<byte>? AuthorityKeyId => _authorityKeyId ?? _authorityKeyIdentifier?.KeyIdentifier;
+
+    private AuthorityKeyIdentifier? _authorityKeyIdentifier;
+    private ReadOnlyMemory<byte>? _authorityKeyId;
     public NameConstraints? NameConstraints { get; private set; }
     public PolicyExtensions Policies { get; private set; } = PolicyExtensions.None;
     public bool HasUnknownCritical { get; private set; }
@@ -163,7 +171,11 @@ internal sealed class CertificateExtensions
         {
             // §4.2.1.1: "Conforming CAs MUST mark this extension as non-critical."
             RejectCritical(critical, "authorityKeyIdentifier", "§4.2.1.1");
-            AuthorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value, _owner);
+            // Nearly always a keyIdentifier alone: kept as a slice, the object made only if asked for.
+            if (AuthorityKeyIdentifier.TryReadKeyIdentifierOnly(value, out ReadOnlySpan<byte> keyId))
+                _authorityKeyId = MemorySlice.Within(_owner, keyId);
+            else
+                _authorityKeyIdentifier = AuthorityKeyIdentifier.Parse(value, _owner);
         }
         else if (Oids.Is(oid, Oids.NameConstraints))
         {

@@ -132,9 +132,9 @@ internal static class CertificateChecks
         }
         // §4.2.1.10 asks CAs to mark nameConstraints critical, but the Web PKI accepts (and processes) non-critical ones,
         // which some CAs issue for old clients; they are processed here too.
-        AuthorityKeyIdentifier? aki = cert.AuthorityKeyIdentifier;
         if (anchor)
         {
+            AuthorityKeyIdentifier? aki = cert.AuthorityKeyIdentifier;
             // A trust anchor is an input (§6.1.1 (d)): it needs no AKI to be found, whoever signed it. A self-issued one
             // that has an AKI must point at itself (CA/B BR 7.1.2.1.3: keyIdentifier equal to the SKI, nothing else).
             if (cert.IsSelfIssued && aki is not null && (aki.KeyIdentifier is not { } keyId || aki.AuthorityCertIssuer is not null
@@ -143,7 +143,7 @@ internal static class CertificateChecks
                 return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
                     "self-issued trust anchor has an authorityKeyIdentifier other than its own keyIdentifier (CA/B BR 7.1.2.1.3)");
         }
-        else if (aki?.KeyIdentifier is null)
+        else if (cert.AuthorityKeyId is null)
         {
             return CertificateError.For(CertificateErrorCode.Profile, depth, cert,
                 "authorityKeyIdentifier with keyIdentifier is missing (RFC 5280 §4.2.1.1)");

@@ -98,7 +98,7 @@ internal sealed class PathBuilder
             return null;
         int depth = _path.Count - 1;
         Certificate child = _path[depth];
-        ReadOnlyMemory<byte>? aki = child.AuthorityKeyIdentifier?.KeyIdentifier;
+        ReadOnlyMemory<byte>? aki = child.AuthorityKeyId;
         bool anyCandidate = false;
 
         // Trust anchors end the path. Two passes: SKI == child's AKI first, then the others.

@@ -22,7 +22,7 @@ public class ServerBadInputTests
         return new WireRecord(ContentType.Handshake, WireRecord.Plaintext(ContentType.Handshake, w.WrittenSpan, recordVersion));
     }
 
-    private static ClientHello With(ClientHello ch, List<Extension>? extensions = null, ushort? version = null, byte[]? compression = null, List<CipherSuite>? suites = null) => new()
+    private static ClientHello With(ClientHello ch, List<Extension>? extensions = null, ushort? version = null, byte[]? compression = null, CipherSuite[]? suites = null) => new()
     {
         LegacyVersion = version ?? ch.LegacyVersion,
         Random = ch.Random,

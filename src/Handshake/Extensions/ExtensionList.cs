@@ -25,14 +25,10 @@ internal sealed class ExtensionList
     public ExtensionList(List<Extension> items) => _items = [.. items];
 
     // Parsing sizes the array to the block, so it is kept as is.
-    private ExtensionList(Extension[] items, bool parsed)
-    {
-        _ = parsed;
-        _items = items;
-    }
+    private ExtensionList(Extension[] items) => _items = items;
 
     /// <summary>No extensions. Parsing returns this one instance for every empty block (most CertificateEntry blocks): nothing can add to it.</summary>
-    public static readonly ExtensionList Empty = new([], parsed: true);
+    public static readonly ExtensionList Empty = new(Array.Empty<Extension>());
 
     public int Count => _items.Length;
     public IReadOnlyList<Extension> Items => _items;
@@ -79,7 +75,7 @@ internal sealed class ExtensionList
                 throw TlsAlert.DecodeError($"{reader.Context}.extensions is truncated");
             items[count++] = new Extension(type, data);
         }
-        return new ExtensionList(count == items.Length ? items : items[..count], parsed: true);
+        return new ExtensionList(count == items.Length ? items : items[..count]);
     }
 
     // Entries in the block (a lower bound when it is malformed: parsing reports that), to size the list once.

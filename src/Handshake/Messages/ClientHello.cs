@@ -34,7 +34,7 @@ internal sealed class ClientHello
         // A ClientHello without extensions comes from a client of TLS 1.2 or older (RFC 8446 §4.1.2); the caller
         // answers it with protocol_version since supported_versions is then missing.
         var extensions = r.IsEmpty
-            ? new ExtensionList([])
+            ? ExtensionList.Empty
             : ExtensionList.Parse(ref r, ExtensionContext.ClientHello, 0, 128, owner: owner);
         r.ExpectEnd();
         return new ClientHello

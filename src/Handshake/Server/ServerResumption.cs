@@ -149,7 +149,7 @@ internal static class ServerResumption
                 AgeAdd = ageAdd,
                 Nonce = nonce,
                 Ticket = ticket,
-                Extensions = new ExtensionList([]),
+                Extensions = ExtensionList.Empty,
             }.Write(writer);
             messages.Add(writer.ToArray());
         }

@@ -124,7 +124,7 @@ internal static class CertificateAuthentication
         for (int i = 0; i < encoded.Length; i++) encoded[i] = message.Entries[i].CertData;
         // The entries are slices of the received message, which is cleared after its handler: a chain seen before is
         // answered from the cache without parsing, and the certificates of any other are copied as they are parsed.
-        var result = new ChainValidator(options.TrustAnchors!, options.ValidatedChains).ValidateEncoded(encoded, validationOptions);
+        var result = options.ChainValidator.ValidateEncoded(encoded, validationOptions);
         if (!result.IsValid)
         {
             var error = result.Error!;

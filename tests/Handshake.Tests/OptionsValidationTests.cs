@@ -15,6 +15,29 @@ public class OptionsValidationTests
         TlsConnection.CreateServer(server).Dispose();
     }
 
+    [Fact]
+    public void TheChainValidatorIsSharedUntilItsInputsAreReplaced()
+    {
+        var (client, server) = Loopback.MutualOptions();
+        var first = server.ChainValidator;
+        using (var loop = new Loopback(client, server))
+            loop.Handshake();
+        Assert.Same(first, server.ChainValidator);
+        Assert.Same(server.TrustAnchors, first.TrustStore);
+        Assert.Same(server.ValidatedChains, first.Cache);
+
+        server.ValidatedChains = null;
+        var uncached = server.ChainValidator;
+        Assert.NotSame(first, uncached);
+        Assert.Null(uncached.Cache);
+        server.TrustAnchors = client.TrustAnchors;
+        Assert.Same(client.TrustAnchors, server.ChainValidator.TrustStore);
+        // Handshakes still validate against the options as they are now.
+        using var again = new Loopback(client, server);
+        again.Handshake();
+        Assert.Equal("spiffe://test.example/client", again.Server.PeerIdentity!.SpiffeId);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("h\u00e9")]

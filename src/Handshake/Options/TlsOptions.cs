@@ -43,6 +43,23 @@ public abstract class TlsOptions
     /// </summary>
     public X509.ValidatedChainCache? ValidatedChains { get; set; } = new();
 
+    private X509.ChainValidator? _chainValidator;
+
+    /// <summary>
+    /// The validator for <see cref="TrustAnchors"/> and <see cref="ValidatedChains"/>, made once and remade when either
+    /// is replaced (it holds no state of its own but a counter, so handshakes on many threads share it).
+    /// </summary>
+    internal X509.ChainValidator ChainValidator
+    {
+        get
+        {
+            X509.ChainValidator? validator = _chainValidator;
+            if (validator is null || !ReferenceEquals(validator.TrustStore, TrustAnchors) || !ReferenceEquals(validator.Cache, ValidatedChains))
+                _chainValidator = validator = new X509.ChainValidator(TrustAnchors!, ValidatedChains);
+            return validator;
+        }
+    }
+
     /// <summary>Revocation checking of the peer's certificate (OCSP staples; RFC 6066, RFC 6960, RFC 7633).</summary>
     public RevocationOptions Revocation { get; set; } = new();
 

@@ -58,14 +58,12 @@ internal static class CertificateAuthentication
     {
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
         content = content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)];
-        if (certificate.Key is EcdsaSigningKey ecdsa)
-        {
-            // An in-memory ECDSA key signs into a stack buffer: no signature array per handshake.
-            Span<byte> signature = stackalloc byte[EcdsaSigningKey.MaxSignatureLength];
-            CertificateVerify.Write(w, scheme, signature[..ecdsa.SignInto(scheme, content, signature)]);
-            return;
-        }
-        CertificateVerify.Write(w, scheme, certificate.Key.Sign(scheme, content));
+        // A key that can signs into a stack buffer (no signature array per handshake); others return an array.
+        Span<byte> signature = stackalloc byte[256];
+        if (certificate.Key.TrySign(scheme, content, signature, out int written))
+            CertificateVerify.Write(w, scheme, signature[..written]);
+        else
+            CertificateVerify.Write(w, scheme, certificate.Key.Sign(scheme, content));
     }
 
     /// <summary>

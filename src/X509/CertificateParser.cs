@@ -12,11 +12,11 @@ internal static class CertificateParser
         top.ExpectEnd("Certificate");
 
         ReadOnlySpan<byte> tbs = cert.ReadEncodedValue("tbsCertificate");
-        parts.Tbs = Slice(raw, tbs);
+        parts.Tbs = MemorySlice.Within(raw, tbs);
         AlgorithmIdentifier outerAlg = AlgorithmIdentifier.Read(ref cert, "signatureAlgorithm");
         ReadOnlySpan<byte> signature = cert.ReadBitStringBytes("signatureValue");
         cert.ExpectEnd("Certificate");
-        parts.Signature = Slice(raw, signature);
+        parts.Signature = MemorySlice.Within(raw, signature);
         parts.SignatureAlgorithmOid = DerReader.OidToString(outerAlg.Oid);
         parts.SignatureAlgorithm = SignatureAlgorithmDecoder.Decode(outerAlg, out parts.SignatureProblem);
 
@@ -44,7 +44,7 @@ internal static class CertificateParser
             parts.Version = v + 1;
         }
 
-        parts.Serial = Slice(raw, tbs.ReadInteger(F + ".serialNumber"));
+        parts.Serial = MemorySlice.Within(raw, tbs.ReadInteger(F + ".serialNumber"));
         AlgorithmIdentifier innerAlg = AlgorithmIdentifier.Read(ref tbs, F + ".signature");
         // §4.1.1.2: the signature field MUST contain the same algorithm identifier as signatureAlgorithm.
         parts.AlgorithmsMatch = innerAlg.Encoded.SequenceEqual(outerAlg);
@@ -57,7 +57,7 @@ internal static class CertificateParser
 
         parts.Subject = DistinguishedName.Read(ref tbs, F + ".subject", raw);
         ReadOnlySpan<byte> spki = tbs.ReadEncodedValue(F + ".subjectPublicKeyInfo");
-        parts.Spki = Slice(raw, spki);
+        parts.Spki = MemorySlice.Within(raw, spki);
         parts.SpkiAlgorithmOid = PublicKeyDecoder.ReadStructure(spki);
 
         // §4.1.2.8: unique identifiers only in v2 and v3.
@@ -87,9 +87,4 @@ internal static class CertificateParser
             throw new X509FormatException(field, $"not allowed in a v{version} certificate");
     }
 
-    private static ReadOnlyMemory<byte> Slice(byte[] raw, ReadOnlySpan<byte> part)
-    {
-        raw.AsSpan().Overlaps(part, out int offset);
-        return new ReadOnlyMemory<byte>(raw, offset, part.Length);
-    }
 }

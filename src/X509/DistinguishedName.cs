@@ -34,8 +34,6 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
 
     internal string NormalizedKey => Keys.Normalized;
 
-    internal ReadOnlySpan<string> RdnKeys => Keys.Rdns;
-
     // The normalised form is built on first comparison that needs it: most names are only ever compared byte for byte.
     private ComparisonKeys Keys => _keys ??= new ComparisonKeys(Rdns);
 

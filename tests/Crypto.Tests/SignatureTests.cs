@@ -26,6 +26,32 @@ public class SignatureTests
     }
 
     [Fact]
+    public void EcdsaKeySignsIntoABufferWithRoomAndRefusesASmallOneWithoutSigning()
+    {
+        var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var p = ecdsa.ExportParameters(false);
+        using var key = new EcdsaSigningKey(ecdsa);
+        ISigningKey signer = key;
+        Span<byte> buffer = stackalloc byte[256];
+        Assert.True(signer.TrySign(SignatureScheme.EcdsaSecp256r1Sha256, Message, buffer, out int written));
+        using var pub = PublicKey.CreateEc(EcCurve.P256, [0x04, .. p.Q.X!, .. p.Q.Y!]);
+        Assert.True(pub.Verify(SignatureSchemes.ToAlgorithm(SignatureScheme.EcdsaSecp256r1Sha256), Message, buffer[..written]));
+        Assert.False(signer.TrySign(SignatureScheme.EcdsaSecp256r1Sha256, Message, buffer[..64], out written));
+        Assert.Equal(0, written);
+        Assert.Throws<SigningException>(() => signer.TrySign(SignatureScheme.EcdsaSecp384r1Sha384, Message, new byte[256], out _));
+    }
+
+    [Fact]
+    public void KeysWithoutBufferSigningFallBackToArrays()
+    {
+        // The interface's default: no signature, so the caller signs with Sign.
+        using var rsa = new RsaSigningKey(RSA.Create(2048));
+        ISigningKey signer = rsa;
+        Assert.False(signer.TrySign(SignatureScheme.RsaPssRsaeSha256, Message, new byte[512], out int written));
+        Assert.Equal(0, written);
+    }
+
+    [Fact]
     public void RsaKeySignsPssAndVerifiesPssAndPkcs1()
     {
         var rsa = RSA.Create(2048);

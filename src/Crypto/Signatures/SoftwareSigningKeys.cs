@@ -26,8 +26,8 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
     public EcCurve Curve { get; }
     public IReadOnlyList<SignatureScheme> Schemes { get; }
 
-    /// <summary>The longest DER ECDSA-Sig-Value this type writes (P-521), for <see cref="SignInto"/>.</summary>
-    public const int MaxSignatureLength = LibCryptoEcdsa.MaxSignatureLength;
+    // The longest DER ECDSA-Sig-Value this type writes (P-521).
+    private const int MaxSignatureLength = LibCryptoEcdsa.MaxSignatureLength;
 
     public byte[] Sign(SignatureScheme scheme, ReadOnlySpan<byte> content)
     {
@@ -35,11 +35,15 @@ public sealed class EcdsaSigningKey : ISigningKey, IDisposable
         return signature[..SignInto(scheme, content, signature)].ToArray();
     }
 
-    /// <summary>
-    /// <see cref="Sign"/> into <paramref name="signature"/> (at least <see cref="MaxSignatureLength"/> bytes), without an
-    /// array: the DER ECDSA-Sig-Value of RFC 8446 §4.2.3. Returns its length.
-    /// </summary>
-    internal int SignInto(SignatureScheme scheme, ReadOnlySpan<byte> content, Span<byte> signature)
+    /// <summary>The DER ECDSA-Sig-Value of RFC 8446 §4.2.3 into <paramref name="destination"/>, when it has room for the longest.</summary>
+    public bool TrySign(SignatureScheme scheme, ReadOnlySpan<byte> content, Span<byte> destination, out int written)
+    {
+        written = destination.Length >= MaxSignatureLength ? SignInto(scheme, content, destination) : 0;
+        return written > 0;
+    }
+
+    // Signs into signature (at least MaxSignatureLength bytes); returns the length.
+    private int SignInto(SignatureScheme scheme, ReadOnlySpan<byte> content, Span<byte> signature)
     {
         if (scheme != Schemes[0])
             throw new SigningException($"an ECDSA {Curve} key cannot sign {SignatureSchemes.Name(scheme)}");

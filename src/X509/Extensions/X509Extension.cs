@@ -27,10 +27,10 @@ public sealed class X509Extension
     public override string ToString() => Critical ? Oid + " (critical)" : Oid;
 
     /// <summary>
-    /// Reads one Extension of a structure held in <paramref name="ownerArray"/>, refusing a second instance of an OID
+    /// Reads one Extension of a structure held in <paramref name="owner"/>, refusing a second instance of an OID
     /// already in <paramref name="seen"/> (RFC 5280 §4.2, §5.2). <paramref name="value"/> receives the extnValue contents.
     /// </summary>
-    internal static X509Extension ReadOne(ref DerReader seq, string field, byte[] ownerArray, ReadOnlyMemory<byte> owner,
+    internal static X509Extension ReadOne(ref DerReader seq, string field, ReadOnlyMemory<byte> owner,
         List<X509Extension> seen, out ReadOnlySpan<byte> value)
     {
         ReadFields(ref seq, field, out ReadOnlySpan<byte> oid, out bool critical, out value);
@@ -39,9 +39,7 @@ public sealed class X509Extension
             if (oid.SequenceEqual(other.OidContent.Span))
                 throw Duplicate(field, oid);
         }
-        ownerArray.AsSpan().Overlaps(oid, out int oidOffset);
-        ownerArray.AsSpan().Overlaps(value, out int offset);
-        return new X509Extension(owner.Slice(oidOffset, oid.Length), critical, owner.Slice(offset, value.Length));
+        return new X509Extension(MemorySlice.Within(owner, oid), critical, MemorySlice.Within(owner, value));
     }
 
     /// <summary>

@@ -10,9 +10,9 @@ internal static class CrlParser
         DerReader list = top.ReadSequence("CertificateList");
         top.ExpectEnd("CertificateList");
         ReadOnlySpan<byte> tbs = list.ReadEncodedValue("tbsCertList");
-        parts.Tbs = Slice(raw, tbs);
+        parts.Tbs = MemorySlice.Within(raw, tbs);
         AlgorithmIdentifier outerAlg = AlgorithmIdentifier.Read(ref list, "CertificateList.signatureAlgorithm");
-        parts.Signature = Slice(raw, list.ReadBitStringBytes("CertificateList.signatureValue"));
+        parts.Signature = MemorySlice.Within(raw, list.ReadBitStringBytes("CertificateList.signatureValue"));
         list.ExpectEnd("CertificateList");
         parts.SignatureAlgorithmOid = DerReader.OidToString(outerAlg.Oid);
         parts.SignatureAlgorithm = SignatureAlgorithmDecoder.Decode(outerAlg, out parts.SignatureProblem);
@@ -87,7 +87,7 @@ internal static class CrlParser
                 {
                     if (seen.Count >= 16)
                         throw new X509FormatException(F + ".crlEntryExtensions", "more than 16 extensions");
-                    X509Extension e = X509Extension.ReadOne(ref exts, F + ".crlEntryExtensions", raw, raw, seen, out ReadOnlySpan<byte> value);
+                    X509Extension e = X509Extension.ReadOne(ref exts, F + ".crlEntryExtensions", raw, seen, out ReadOnlySpan<byte> value);
                     seen.Add(e);
                     ApplyEntryExtension(e, value, ref reason, ref invalidity, ref parts);
                 }
@@ -145,7 +145,7 @@ internal static class CrlParser
         {
             if (list.Count >= CertificateExtensions.MaxExtensions)
                 throw new X509FormatException(F, $"more than {CertificateExtensions.MaxExtensions} extensions");
-            X509Extension e = X509Extension.ReadOne(ref seq, F, raw, raw, list, out ReadOnlySpan<byte> value);
+            X509Extension e = X509Extension.ReadOne(ref seq, F, raw, list, out ReadOnlySpan<byte> value);
             list.Add(e);
             ReadOnlySpan<byte> oid = e.OidContent.Span;
             if (Oids.Is(oid, Oids.AuthorityKeyIdentifier))
@@ -201,9 +201,4 @@ internal static class CrlParser
             throw new X509FormatException(field, $"must not be marked critical (RFC 5280 {section})");
     }
 
-    private static ReadOnlyMemory<byte> Slice(byte[] raw, ReadOnlySpan<byte> part)
-    {
-        raw.AsSpan().Overlaps(part, out int offset);
-        return new ReadOnlyMemory<byte>(raw, offset, part.Length);
-    }
 }

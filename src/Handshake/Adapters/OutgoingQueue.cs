@@ -1,4 +1,5 @@
 using System.Buffers;
+using TlsEngine.Record;
 
 namespace TlsEngine;
 
@@ -7,12 +8,31 @@ namespace TlsEngine;
 /// Bytes are appended under the connection lock, so they are in sequence-number order; one sender at a time drains
 /// them. A reader that cannot take the send lock leaves its bytes for the current sender, which checks again after
 /// releasing (so nothing is stranded and a reader never waits on a blocked writer).
+/// <para>
+/// Write-behind (<see cref="SendBehindAsync"/>): a writer of bulk data returns once its records are queued and a
+/// background sender drains the queue, so the writer encrypts the next records while the transport takes the last
+/// ones, and the transport gets up to <see cref="WriteBehindCapacity"/> bytes per write instead of one record. The
+/// writer waits only when the queue could not take another full record.
+/// </para>
 /// </summary>
 internal sealed class OutgoingQueue : IBufferWriter<byte>
 {
+    /// <summary>Queue size in write-behind: three full records and the header of a fourth (one pooled 64 KiB array).</summary>
+    internal const int WriteBehindCapacity = 1 << 16;
+
+    private const int FullRecord = RecordHeader.Size + RecordHeader.MaxCiphertextLength;
+
+    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> _send;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private byte[] _buffer = [];
     private int _length;
+
+    // Write-behind state, under Sync: whether a background sender runs, why it stopped, and a writer waiting for room.
+    private bool _sendingBehind;
+    private Exception? _sendFailure;
+    private TaskCompletionSource? _room;
+
+    public OutgoingQueue(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> send) => _send = send;
 
     /// <summary>The lock protecting the connection and this buffer.</summary>
     public object Sync { get; } = new();
@@ -43,18 +63,21 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
     {
         int need = _length + Math.Max(sizeHint, 256);
         if (need <= _buffer.Length) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, _buffer.Length * 2));
+        // While a background sender runs, start at the full write-behind size so queued records are not copied.
+        int size = Math.Max(Math.Max(need, _buffer.Length * 2), _sendingBehind ? WriteBehindCapacity : 0);
+        var bigger = ArrayPool<byte>.Shared.Rent(size);
         _buffer.AsSpan(0, _length).CopyTo(bigger);
         if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = bigger;
     }
 
     /// <summary>
-    /// Writes everything queued to <paramref name="send"/>. With <paramref name="wait"/> false, returns at once when
-    /// another caller is sending (it will send these bytes too).
+    /// Writes everything queued to the transport. With <paramref name="wait"/> false, returns at once when another
+    /// caller is sending (it will send these bytes too). Throws <see cref="IOException"/> if a background send failed.
     /// </summary>
-    public async Task FlushAsync(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> send, bool wait, CancellationToken ct)
+    public async Task FlushAsync(bool wait, CancellationToken ct)
     {
+        ThrowIfSendFailed();
         while (true)
         {
             if (wait) await _sendLock.WaitAsync(ct).ConfigureAwait(false);
@@ -72,10 +95,13 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
                         length = _length;
                         _buffer = [];
                         _length = 0;
+                        // The queue is empty again: a writer waiting for room may go on.
+                        _room?.TrySetResult();
+                        _room = null;
                     }
                     try
                     {
-                        await send(chunk.AsMemory(0, length), ct).ConfigureAwait(false);
+                        await _send(chunk.AsMemory(0, length), ct).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -92,6 +118,72 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
             wait = false;
         }
     }
+
+    /// <summary>
+    /// Hands what was just queued to the background sender (starting it if none runs) and completes at once, unless
+    /// the queue cannot take another full record: then when the sender has taken the queue. Throws
+    /// <see cref="IOException"/> once a background send has failed.
+    /// </summary>
+    public ValueTask SendBehindAsync(CancellationToken ct)
+    {
+        Task? room = null;
+        lock (Sync)
+        {
+            if (_sendFailure is not null) return ValueTask.FromException(SendFailed());
+            if (!_sendingBehind)
+            {
+                _sendingBehind = true;
+                ThreadPool.UnsafeQueueUserWorkItem(static queue => _ = queue.SendBehindLoopAsync(), this, preferLocal: false);
+            }
+            else if (_length > WriteBehindCapacity - FullRecord)
+            {
+                _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                room = _room.Task;
+            }
+        }
+        return room is null ? default : new ValueTask(room.WaitAsync(ct));
+    }
+
+    private async Task SendBehindLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await FlushAsync(wait: true, CancellationToken.None).ConfigureAwait(false);
+                lock (Sync)
+                {
+                    // Checked under the lock writers append under: a writer that queues after this starts a new sender.
+                    if (_length == 0)
+                    {
+                        _sendingBehind = false;
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            lock (Sync)
+            {
+                _sendFailure = e;
+                _sendingBehind = false;
+                _room?.TrySetException(SendFailed());
+                _room = null;
+            }
+        }
+    }
+
+    private void ThrowIfSendFailed()
+    {
+        lock (Sync)
+        {
+            if (_sendFailure is not null) throw SendFailed();
+        }
+    }
+
+    private IOException SendFailed() =>
+        new($"an earlier write to the transport failed: {_sendFailure!.Message}", _sendFailure);
 
     public void Release()
     {

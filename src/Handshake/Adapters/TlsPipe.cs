@@ -14,7 +14,7 @@ public sealed class TlsPipe : IDuplexPipe, IAsyncDisposable
     private readonly IDuplexPipe _transport;
     private readonly Pipe _fromPeer;
     private readonly Pipe _toPeer;
-    private readonly OutgoingQueue _out = new();
+    private readonly OutgoingQueue _out;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task? _readLoop;
@@ -26,6 +26,7 @@ public sealed class TlsPipe : IDuplexPipe, IAsyncDisposable
         Connection = connection;
         _fromPeer = new Pipe(options ?? PipeOptions.Default);
         _toPeer = new Pipe(options ?? PipeOptions.Default);
+        _out = new OutgoingQueue(WriteToTransportAsync);
     }
 
     public TlsConnection Connection { get; }
@@ -149,11 +150,13 @@ public sealed class TlsPipe : IDuplexPipe, IAsyncDisposable
         }
     }
 
-    private Task SendAsync(bool wait, CancellationToken ct) => _out.FlushAsync(async (m, c) =>
+    private Task SendAsync(bool wait, CancellationToken ct) => _out.FlushAsync(wait, ct);
+
+    private async ValueTask WriteToTransportAsync(ReadOnlyMemory<byte> ciphertext, CancellationToken ct)
     {
-        var result = await _transport.Output.WriteAsync(m, c).ConfigureAwait(false);
+        var result = await _transport.Output.WriteAsync(ciphertext, ct).ConfigureAwait(false);
         if (result.IsCompleted) throw new IOException("the transport output was completed");
-    }, wait, ct);
+    }
 
     private async Task StopAsync()
     {

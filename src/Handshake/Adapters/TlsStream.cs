@@ -6,15 +6,27 @@ namespace TlsEngine;
 /// <summary>
 /// A <see cref="Stream"/> adapter over a <see cref="TlsConnection"/> and a transport stream (for example a
 /// NetworkStream). One reader and one writer may run concurrently. Disposing sends close_notify (RFC 8446 §6.1).
+/// <para>
+/// Writes of at least one full record (16 KiB) are written behind (<see cref="WriteBehind"/>, on by default):
+/// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> returns once the records are queued, and a
+/// background sender hands the queue to the transport, up to 64 KiB per transport write, while the caller encrypts
+/// what comes next. A writer waits only when 64 KiB are already queued. A send that fails surfaces as an
+/// <see cref="IOException"/> from the next write or flush. <see cref="FlushAsync(CancellationToken)"/>,
+/// <see cref="ShutdownAsync"/> and disposing send everything written before them. Smaller writes are handed to the
+/// transport before they return.
+/// </para>
 /// </summary>
 public sealed class TlsStream : Stream
 {
     private readonly Stream _inner;
     private readonly bool _leaveInnerOpen;
-    private readonly OutgoingQueue _out = new();
+    private readonly OutgoingQueue _out;
     private readonly PooledBufferWriter _plaintext = new();
     private readonly SemaphoreSlim _readLock = new(1, 1);
     private byte[] _in = [];
+
+    /// <summary>The receive buffer rented while reading: three full records and more (one pooled 64 KiB array).</summary>
+    private const int ReceiveBufferSize = 1 << 16;
 
     /// <summary>True while a receive buffer is rented (an idle connection holds none); for tests.</summary>
     internal bool HoldsReceiveBuffer => _in.Length > 0;
@@ -29,9 +41,16 @@ public sealed class TlsStream : Stream
         _inner = inner;
         Connection = connection;
         _leaveInnerOpen = leaveInnerOpen;
+        _out = new OutgoingQueue(inner.WriteAsync);
     }
 
     public TlsConnection Connection { get; }
+
+    /// <summary>
+    /// Whether writes of 16 KiB or more return once queued (true, the default) or after the transport has taken them
+    /// (false, as for smaller writes). See the class remarks.
+    /// </summary>
+    public bool WriteBehind { get; set; } = true;
 
     /// <summary>True if the transport ended without the peer's close_notify (possible truncation, RFC 8446 §6.1).</summary>
     public bool ClosedWithoutCloseNotify { get; private set; }
@@ -95,7 +114,7 @@ public sealed class TlsStream : Stream
             // An idle connection holds no receive buffer: wait for data with a zero-byte read, then rent one.
             if (Connection.IsHandshakeComplete)
                 await WaitForDataAsync(ct).ConfigureAwait(false);
-            _in = ArrayPool<byte>.Shared.Rent(2 * (RecordHeader.Size + RecordHeader.MaxCiphertextLength));
+            _in = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
         }
         if (_inStart > 0 && _inEnd == _in.Length || _inStart == _inEnd)
         {
@@ -159,8 +178,7 @@ public sealed class TlsStream : Stream
         }
     }
 
-    private Task FlushAsync(bool wait, CancellationToken ct) =>
-        _out.FlushAsync(async (m, c) => await _inner.WriteAsync(m, c).ConfigureAwait(false), wait, ct);
+    private Task FlushAsync(bool wait, CancellationToken ct) => _out.FlushAsync(wait, ct);
 
     private void EnsureHandshakeDone()
     {
@@ -208,7 +226,10 @@ public sealed class TlsStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         EnsureHandshakeDone();
         lock (_out.Sync) Connection.Encrypt(buffer.Span, _out);
-        await FlushAsync(wait: true, cancellationToken).ConfigureAwait(false);
+        if (WriteBehind && buffer.Length >= RecordHeader.MaxPlaintextLength)
+            await _out.SendBehindAsync(cancellationToken).ConfigureAwait(false);
+        else
+            await FlushAsync(wait: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends a KeyUpdate (RFC 8446 §4.6.3), asking the peer to update its keys too when <paramref name="requestPeer"/>.</summary>
@@ -235,8 +256,15 @@ public sealed class TlsStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush() => _inner.Flush();
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+    public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Completes when everything written so far has been handed to the transport, and the transport flushed.</summary>
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await FlushAsync(wait: true, cancellationToken).ConfigureAwait(false);
+        await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public override bool CanRead => true;
     public override bool CanWrite => true;

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using TlsEngine.Tests.Support;
+
+namespace TlsEngine.Tests.Adapters;
+
+/// <summary>
+/// <see cref="TlsStream"/>'s write-behind: writes of a full record or more return once queued, a background sender
+/// hands the queue to the transport in larger writes, and what was written is sent, in order, before a flush, a
+/// shutdown or a later small write completes. The client's transport is wrapped so tests can hold its writes.
+/// </summary>
+public sealed class WriteBehindTests : IAsyncLifetime
+{
+    private const int Record = 16384;
+    private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(30));
+    private TcpListener _listener = null!;
+    private TcpClient _tcp = null!;
+    private GatedTransport _transport = null!;
+    private TlsStream _client = null!;
+    private TlsStream _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        var accepted = _listener.AcceptSocketAsync(_cts.Token);
+        _tcp = new TcpClient { NoDelay = true };
+        await _tcp.ConnectAsync((IPEndPoint)_listener.LocalEndpoint, _cts.Token);
+        var socket = await accepted;
+        var server = TlsStream.AcceptAsync(new NetworkStream(socket, ownsSocket: true), s, _cts.Token);
+        _transport = new GatedTransport(_tcp.GetStream());
+        _client = await TlsStream.ConnectAsync(_transport, c, _cts.Token);
+        _server = await server;
+        _transport.Writes.Clear();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _transport.Release();
+        await _client.DisposeAsync();
+        await _server.DisposeAsync();
+        _tcp.Dispose();
+        _listener.Stop();
+        _cts.Dispose();
+    }
+
+    [Fact]
+    public async Task BulkWritesReturnOnceQueuedAndReachTheTransportInLargerWrites()
+    {
+        var data = RandomNumberGenerator.GetBytes(4 * Record);
+        _transport.Hold();
+        // The first record goes to the sender (held at the transport); two more fit in the queue behind it.
+        await _client.WriteAsync(data.AsMemory(0, Record), _cts.Token);
+        await _transport.FirstHeldWrite.WaitAsync(TimeSpan.FromSeconds(5));
+        for (int i = 1; i < 3; i++)
+        {
+            var write = _client.WriteAsync(data.AsMemory(i * Record, Record), _cts.Token);
+            Assert.True(write.IsCompleted, $"bulk write {i + 1} waited with {i} record(s) queued");
+            await write;
+        }
+        // A fourth would not leave room for another full record: it waits for the sender.
+        var fourth = _client.WriteAsync(data.AsMemory(3 * Record, Record), _cts.Token).AsTask();
+        await Task.Delay(200);
+        Assert.False(fourth.IsCompleted, "the fourth bulk write completed while the transport held three records");
+        var flush = _client.FlushAsync(_cts.Token);
+        Assert.False(flush.IsCompleted);
+
+        _transport.Release();
+        await fourth;
+        await flush;
+        Assert.Equal(data, await ReadAsync(_server, data.Length));
+        // Four records of 16,406 bytes on the wire in fewer transport writes, none above the queue's capacity.
+        Assert.Equal(4 * (5 + Record + 1 + 16), _transport.Writes.Sum());
+        Assert.True(_transport.Writes.Count < 4, $"{_transport.Writes.Count} transport writes for 4 records");
+        Assert.All(_transport.Writes, n => Assert.True(n <= OutgoingQueue.WriteBehindCapacity, $"a transport write of {n} bytes"));
+    }
+
+    [Theory]
+    [InlineData(100, true)]
+    [InlineData(Record - 1, true)]
+    [InlineData(Record, false)]
+    public async Task SmallWritesAndWritesWithWriteBehindOffReturnAfterTheTransportTookThem(int size, bool writeBehind)
+    {
+        _client.WriteBehind = writeBehind;
+        var data = RandomNumberGenerator.GetBytes(size);
+        _transport.Hold();
+        var write = _client.WriteAsync(data, _cts.Token).AsTask();
+        await Task.Delay(200);
+        Assert.False(write.IsCompleted, $"a {size}-byte write completed while the transport held it");
+        _transport.Release();
+        await write;
+        Assert.Equal(data, await ReadAsync(_server, size));
+    }
+
+    [Fact]
+    public async Task MixedWritesAndKeyUpdatesArriveInOrder()
+    {
+        int[] sizes = [1, Record, 70_000, 3, 200_000, Record - 1, Record + 1, 5, 3 * Record, 64];
+        var sent = new MemoryStream();
+        var reader = Task.Run(async () =>
+        {
+            var received = new MemoryStream();
+            var buffer = new byte[8192];
+            int n;
+            while ((n = await _server.ReadAsync(buffer, _cts.Token)) > 0) received.Write(buffer, 0, n);
+            return received.ToArray();
+        });
+        for (int round = 0; round < 4; round++)
+        {
+            foreach (int size in sizes)
+            {
+                var data = RandomNumberGenerator.GetBytes(size);
+                sent.Write(data);
+                await _client.WriteAsync(data, _cts.Token);
+            }
+            await _client.UpdateKeysAsync(requestPeer: round % 2 == 0, _cts.Token);
+        }
+        await _client.ShutdownAsync(_cts.Token);
+        Assert.Equal(SHA256.HashData(sent.ToArray()), SHA256.HashData(await reader));
+    }
+
+    [Fact]
+    public async Task AFailedBackgroundSendSurfacesOnTheNextWriteAndFlush()
+    {
+        _transport.Fail(new IOException("transport write refused"));
+        var data = new byte[Record];
+        await _client.WriteAsync(data, _cts.Token); // queued: the sender fails afterwards
+        IOException? failure = null;
+        for (int i = 0; i < 200 && failure is null; i++)
+        {
+            try
+            {
+                await _client.WriteAsync(data, _cts.Token);
+                await Task.Delay(10);
+            }
+            catch (IOException e)
+            {
+                failure = e;
+            }
+        }
+        Assert.NotNull(failure);
+        Assert.Equal("transport write refused", failure.InnerException?.Message);
+        var flush = await Assert.ThrowsAsync<IOException>(() => _client.FlushAsync(_cts.Token));
+        Assert.Contains("transport write refused", flush.Message);
+    }
+
+    private async Task<byte[]> ReadAsync(TlsStream stream, int length)
+    {
+        var buffer = new byte[length];
+        await stream.ReadExactlyAsync(buffer, _cts.Token);
+        return buffer;
+    }
+
+    /// <summary>A transport whose writes can be held (until released), made to fail, and are counted by size.</summary>
+    private sealed class GatedTransport(Stream inner) : Stream
+    {
+        private readonly TaskCompletionSource _firstHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _gate = Opened();
+        private Exception? _failure;
+
+        /// <summary>Completes when a write reaches the transport while it is held.</summary>
+        public Task FirstHeldWrite => _firstHeld.Task;
+
+        public List<int> Writes { get; } = [];
+
+        public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _gate.TrySetResult();
+
+        public void Fail(Exception failure) => _failure = failure;
+
+        private static TaskCompletionSource Opened()
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            gate.SetResult();
+            return gate;
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_gate.Task.IsCompleted) _firstHeld.TrySetResult();
+            await _gate.Task.WaitAsync(cancellationToken);
+            if (_failure is not null) throw _failure;
+            lock (Writes) Writes.Add(buffer.Length);
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer, cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

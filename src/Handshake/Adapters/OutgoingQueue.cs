@@ -95,9 +95,11 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
                         length = _length;
                         _buffer = [];
                         _length = 0;
-                        // The queue is empty again: a writer waiting for room may go on.
-                        _room?.TrySetResult();
+                        // The queue is empty again: a writer waiting for room may go on (its continuation runs
+                        // elsewhere, after this lock is released).
+                        var room = _room;
                         _room = null;
+                        room?.TrySetResult();
                     }
                     try
                     {
@@ -168,8 +170,9 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
             {
                 _sendFailure = e;
                 _sendingBehind = false;
-                _room?.TrySetException(SendFailed());
+                var room = _room;
                 _room = null;
+                room?.TrySetException(SendFailed());
             }
         }
     }

@@ -89,12 +89,18 @@ public sealed class RecordProtection : IDisposable
         var header = destination[..RecordHeader.Size];
         new RecordHeader(ContentType.ApplicationData, 0x0303, inner + Aead.TagLength).Write(header);
         var body = destination.Slice(RecordHeader.Size, inner);
-        content.CopyTo(body);
+        // TLSInnerPlaintext = content || ContentType || zeros (§5.2): the type and padding are written in place and
+        // sealed after the content, which is read from where it is (copied first only if it overlaps the output).
+        if (content.Overlaps(body))
+        {
+            content.CopyTo(body);
+            content = body[..content.Length];
+        }
         body[content.Length] = (byte)type;
         body[(content.Length + 1)..].Clear();
         Span<byte> nonce = stackalloc byte[CipherSuites.IvLength];
         MakeNonce(nonce);
-        _aead.Seal(nonce, body, body, destination.Slice(RecordHeader.Size + inner, Aead.TagLength), header);
+        _aead.SealWithHead(nonce, content, body, destination.Slice(RecordHeader.Size + inner, Aead.TagLength), header);
         SequenceNumber++;
         return total;
     }

@@ -13,6 +13,19 @@ public abstract class Aead : IDisposable
     /// <summary>Encrypts <paramref name="plaintext"/> into <paramref name="ciphertext"/> (same length) and writes the tag.</summary>
     public abstract void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData);
 
+    /// <summary>
+    /// Encrypts a plaintext given in two parts — <paramref name="head"/>, followed by the bytes already in
+    /// <paramref name="ciphertext"/> after <c>head.Length</c> — into <paramref name="ciphertext"/> (encrypting that
+    /// rest in place) and writes the tag. A record's TLSInnerPlaintext (RFC 8446 §5.2) is the caller's content followed
+    /// by the content type and padding, which are written in place: the content need not be copied there first. This
+    /// default copies the head into place and seals the whole.
+    /// </summary>
+    public virtual void SealWithHead(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> head, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
+    {
+        head.CopyTo(ciphertext);
+        Seal(nonce, ciphertext, ciphertext, tag, associatedData);
+    }
+
     /// <summary>Decrypts and authenticates; returns false (and leaves <paramref name="plaintext"/> cleared) when authentication fails.</summary>
     public abstract bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
 
@@ -44,6 +57,9 @@ internal sealed class LibCryptoAesGcmAead(ReadOnlySpan<byte> key) : Aead
 
     public override void Seal(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
         LibCryptoAesGcm.Seal(_context, nonce, plaintext, ciphertext, tag, associatedData);
+
+    public override void SealWithHead(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> head, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
+        LibCryptoAesGcm.SealWithHead(_context, nonce, head, ciphertext, tag, associatedData);
 
     public override bool Open(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData) =>
         LibCryptoAesGcm.Open(_context, nonce, ciphertext, tag, plaintext, associatedData);

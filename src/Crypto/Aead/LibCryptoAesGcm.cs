@@ -84,6 +84,22 @@ internal static unsafe partial class LibCryptoAesGcm
     }
 
     /// <summary>
+    /// Encrypts a plaintext given in two parts, <paramref name="head"/> (elsewhere) followed by the bytes of
+    /// <paramref name="ciphertext"/> after <c>head.Length</c> (encrypted in place), into <paramref name="ciphertext"/>,
+    /// and writes the tag: one GCM operation over both parts, without copying the head into place first.
+    /// </summary>
+    public static void SealWithHead(Context context, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> head, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData)
+    {
+        if (ciphertext.Length < head.Length) throw new ArgumentException("the output must hold the head", nameof(ciphertext));
+        CheckArguments(nonce, head, ciphertext[..head.Length], tag);
+        fixed (byte* t = tag)
+        {
+            if (!Run(context, encrypt: true, nonce, head, ciphertext, t, associatedData))
+                throw new CryptographicException("libcrypto AES-GCM encryption failed");
+        }
+    }
+
+    /// <summary>
     /// Decrypts and authenticates; on a wrong tag returns false with <paramref name="plaintext"/> cleared (nothing
     /// unauthenticated is left behind). The ciphertext and plaintext may be the same memory.
     /// </summary>
@@ -101,8 +117,10 @@ internal static unsafe partial class LibCryptoAesGcm
 
     /// <summary>
     /// One AEAD operation on the keyed context: set the nonce, feed the associated data, transform
-    /// <paramref name="input"/> into <paramref name="output"/>, then write the tag (encrypting) or check it in
-    /// constant time (decrypting: set before the final step, which fails on a mismatch). False on any failure.
+    /// <paramref name="input"/> into the start of <paramref name="output"/> and then the rest of
+    /// <paramref name="output"/> in place (nothing when it is as long as the input), then write the tag (encrypting)
+    /// or check it in constant time (decrypting: set before the final step, which fails on a mismatch). False on any
+    /// failure.
     /// </summary>
     private static bool Run(Context context, bool encrypt, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> input, Span<byte> output, byte* tag, ReadOnlySpan<byte> associatedData)
     {
@@ -120,8 +138,10 @@ internal static unsafe partial class LibCryptoAesGcm
                 bool ok = EVP_CipherInit_ex(ctx, 0, 0, null, n, encrypt ? 1 : 0) == 1
                     && (associatedData.Length == 0 || EVP_CipherUpdate(ctx, null, &length, a, associatedData.Length) == 1)
                     && (input.Length == 0 || EVP_CipherUpdate(ctx, o, &length, i, input.Length) == 1)
+                    && (output.Length == input.Length
+                        || EVP_CipherUpdate(ctx, o + input.Length, &length, o + input.Length, output.Length - input.Length) == 1)
                     && (encrypt || EVP_CIPHER_CTX_ctrl(ctx, CtrlAeadSetTag, TagLength, tag) == 1)
-                    && EVP_CipherFinal_ex(ctx, o + input.Length, &length) == 1
+                    && EVP_CipherFinal_ex(ctx, o + output.Length, &length) == 1
                     && (!encrypt || EVP_CIPHER_CTX_ctrl(ctx, CtrlAeadGetTag, TagLength, tag) == 1);
                 if (!ok) ERR_clear_error();
                 return ok;

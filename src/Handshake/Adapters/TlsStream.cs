@@ -22,6 +22,7 @@ public sealed class TlsStream : Stream
     private readonly bool _leaveInnerOpen;
     private readonly OutgoingQueue _out;
     private readonly PooledBufferWriter _plaintext = new();
+    private readonly ReadTarget _readTarget;
     private readonly SemaphoreSlim _readLock = new(1, 1);
     private byte[] _in = [];
 
@@ -42,6 +43,7 @@ public sealed class TlsStream : Stream
         Connection = connection;
         _leaveInnerOpen = leaveInnerOpen;
         _out = new OutgoingQueue(inner.WriteAsync);
+        _readTarget = new ReadTarget(_plaintext);
     }
 
     public TlsConnection Connection { get; }
@@ -95,7 +97,7 @@ public sealed class TlsStream : Stream
             }
             while (!Connection.IsHandshakeComplete)
             {
-                if (!await ReadAndProcessAsync(cts.Token).ConfigureAwait(false))
+                if (!await ReadAndProcessAsync(_plaintext, cts.Token).ConfigureAwait(false))
                     throw new IOException("the transport closed during the TLS handshake");
             }
         }
@@ -105,8 +107,11 @@ public sealed class TlsStream : Stream
         }
     }
 
-    /// <summary>Reads one chunk from the transport and processes it; false at transport end of stream.</summary>
-    private async Task<bool> ReadAndProcessAsync(CancellationToken ct)
+    /// <summary>
+    /// Reads one chunk from the transport and processes it, application data going to <paramref name="plaintext"/>;
+    /// false at transport end of stream.
+    /// </summary>
+    private async Task<bool> ReadAndProcessAsync(IBufferWriter<byte> plaintext, CancellationToken ct)
     {
         if (_transportEof) return false;
         if (_in.Length == 0)
@@ -135,7 +140,7 @@ public sealed class TlsStream : Stream
         {
             try
             {
-                Connection.Process(_in.AsMemory(_inStart, _inEnd - _inStart), _out, _plaintext, out int consumed);
+                Connection.Process(_in.AsMemory(_inStart, _inEnd - _inStart), _out, plaintext, out int consumed);
                 _inStart += consumed;
                 if (_inStart == _inEnd && Connection.IsHandshakeComplete)
                 {
@@ -211,8 +216,19 @@ public sealed class TlsStream : Stream
                 }
                 if (Connection.PeerClosed || buffer.Length == 0)
                     return 0;
-                if (!await ReadAndProcessAsync(cancellationToken).ConfigureAwait(false))
-                    return 0;
+                // Nothing buffered: decrypt into the caller's buffer while whole records fit, the rest into ours.
+                _readTarget.Begin(buffer);
+                bool more;
+                try
+                {
+                    more = await ReadAndProcessAsync(_readTarget, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _readTarget.End();
+                }
+                if (_readTarget.Written > 0) return _readTarget.Written;
+                if (!more) return 0;
             }
         }
         finally

@@ -6,11 +6,12 @@ using TlsEngine.Tests.Support;
 namespace TlsEngine.Tests.Adapters;
 
 /// <summary>
-/// <see cref="TlsStream"/>'s write-behind: writes of a full record or more return once queued, a background sender
-/// hands the queue to the transport in larger writes, and what was written is sent, in order, before a flush, a
-/// shutdown or a later small write completes. The client's transport is wrapped so tests can hold its writes.
+/// <see cref="TlsStream"/> moving bulk data. Write-behind: writes of a full record or more return once queued, a
+/// background sender hands the queue to the transport in larger writes, and what was written is sent, in order, before
+/// a flush, a shutdown or a later small write completes. Reads decrypt straight into the caller's buffer while whole
+/// records fit and keep the rest for the next read. The client's transport is wrapped so tests can hold its writes.
 /// </summary>
-public sealed class WriteBehindTests : IAsyncLifetime
+public sealed class TlsStreamBulkTests : IAsyncLifetime
 {
     private const int Record = 16384;
     private readonly CancellationTokenSource _cts = new(TimeSpan.FromSeconds(30));
@@ -119,6 +120,39 @@ public sealed class WriteBehindTests : IAsyncLifetime
         }
         await _client.ShutdownAsync(_cts.Token);
         Assert.Equal(SHA256.HashData(sent.ToArray()), SHA256.HashData(await reader));
+    }
+
+    [Fact]
+    public async Task ReadsOfEverySizeReturnTheDataInOrder()
+    {
+        // Records of up to 16 KiB read into buffers from 1 byte to 70,000: some records go straight to the caller's
+        // buffer, some spill into the stream's own, in every combination.
+        var sent = RandomNumberGenerator.GetBytes(3_000_000);
+        var writer = Task.Run(async () =>
+        {
+            var random = new Random(7);
+            for (int at = 0; at < sent.Length;)
+            {
+                int n = Math.Min(sent.Length - at, random.Next(1, 3) == 1 ? random.Next(1, 2000) : random.Next(Record, 5 * Record));
+                await _client.WriteAsync(sent.AsMemory(at, n), _cts.Token);
+                at += n;
+            }
+            await _client.ShutdownAsync(_cts.Token);
+        });
+        var received = new MemoryStream();
+        var sizes = new Random(11);
+        var buffer = new byte[70_000];
+        int got;
+        while ((got = await _server.ReadAsync(buffer.AsMemory(0, sizes.Next(4) switch
+        {
+            0 => sizes.Next(1, 100),
+            1 => sizes.Next(Record - 10, Record + 30),
+            _ => sizes.Next(2 * Record, buffer.Length + 1),
+        }), _cts.Token)) > 0)
+            received.Write(buffer, 0, got);
+        await writer;
+        Assert.Equal(sent.Length, received.Length);
+        Assert.Equal(SHA256.HashData(sent), SHA256.HashData(received.ToArray()));
     }
 
     [Fact]

@@ -135,7 +135,7 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
             if (!_sendingBehind)
             {
                 _sendingBehind = true;
-                ThreadPool.UnsafeQueueUserWorkItem(static queue => _ = queue.SendBehindLoopAsync(), this, preferLocal: false);
+                ThreadPool.QueueUserWorkItem(static queue => _ = queue.SendBehindLoopAsync(), this, preferLocal: false);
             }
             else if (_length > WriteBehindCapacity - FullRecord)
             {

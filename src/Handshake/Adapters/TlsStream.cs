@@ -9,9 +9,10 @@ namespace TlsEngine;
 /// <para>
 /// Writes of at least one full record (16 KiB) are written behind (<see cref="WriteBehind"/>, on by default):
 /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> returns once the records are queued, and a
-/// background sender hands the queue to the transport, up to 64 KiB per transport write, while the caller encrypts
-/// what comes next. A writer waits only when 64 KiB are already queued. A send that fails surfaces as an
-/// <see cref="IOException"/> from the next write or flush. <see cref="FlushAsync(CancellationToken)"/>,
+/// background sender hands everything queued to the transport in one write (several records at a time) while the
+/// caller encrypts what comes next. A writer waits only when the queue could not take another full record (about
+/// 48 KiB queued). A send that fails surfaces as an <see cref="IOException"/> from the next write or flush; a write
+/// cancelled while it waits has already queued its records. <see cref="FlushAsync(CancellationToken)"/>,
 /// <see cref="ShutdownAsync"/> and disposing send everything written before them. Smaller writes are handed to the
 /// transport before they return.
 /// </para>

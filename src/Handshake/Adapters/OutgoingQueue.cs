@@ -63,8 +63,10 @@ internal sealed class OutgoingQueue : IBufferWriter<byte>
     {
         int need = _length + Math.Max(sizeHint, 256);
         if (need <= _buffer.Length) return;
-        // While a background sender runs, start at the full write-behind size so queued records are not copied.
-        int size = Math.Max(Math.Max(need, _buffer.Length * 2), _sendingBehind ? WriteBehindCapacity : 0);
+        // For a full-size record, or while a background sender runs, start at the write-behind size so the records
+        // of a burst are not copied into a bigger array as they queue up.
+        bool bulk = _sendingBehind || sizeHint > RecordHeader.MaxPlaintextLength;
+        int size = Math.Max(Math.Max(need, _buffer.Length * 2), bulk ? WriteBehindCapacity : 0);
         var bigger = ArrayPool<byte>.Shared.Rent(size);
         _buffer.AsSpan(0, _length).CopyTo(bigger);
         if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using TlsEngine.Record;
 using TlsEngine.Tests.Support;
 
 namespace TlsEngine.Tests.Adapters;
@@ -50,31 +51,35 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
     [Fact]
     public async Task BulkWritesReturnOnceQueuedAndReachTheTransportInLargerWrites()
     {
-        var data = RandomNumberGenerator.GetBytes(4 * Record);
+        // A record of 16 KiB is 16,406 bytes on the wire; a writer waits once the queue could not take another full
+        // record (16,645 bytes with the largest expansion), so the first record goes to the sender and `fit` more
+        // queue behind it before a write waits.
+        const int onWire = 5 + Record + 1 + 16;
+        int fit = (OutgoingQueue.WriteBehindCapacity - RecordHeader.Size - RecordHeader.MaxCiphertextLength) / onWire;
+        int records = fit + 2;
+        var data = RandomNumberGenerator.GetBytes(records * Record);
         _transport.Hold();
-        // The first record goes to the sender (held at the transport); two more fit in the queue behind it.
         await _client.WriteAsync(data.AsMemory(0, Record), _cts.Token);
         await _transport.FirstHeldWrite.WaitAsync(TimeSpan.FromSeconds(5));
-        for (int i = 1; i < 3; i++)
+        for (int i = 1; i <= fit; i++)
         {
             var write = _client.WriteAsync(data.AsMemory(i * Record, Record), _cts.Token);
-            Assert.True(write.IsCompleted, $"bulk write {i + 1} waited with {i} record(s) queued");
+            Assert.True(write.IsCompleted, $"bulk write {i + 1} waited with {i - 1} record(s) queued");
             await write;
         }
-        // A fourth would not leave room for another full record: it waits for the sender.
-        var fourth = _client.WriteAsync(data.AsMemory(3 * Record, Record), _cts.Token).AsTask();
+        var last = _client.WriteAsync(data.AsMemory((records - 1) * Record, Record), _cts.Token).AsTask();
         await Task.Delay(200);
-        Assert.False(fourth.IsCompleted, "the fourth bulk write completed while the transport held three records");
+        Assert.False(last.IsCompleted, $"bulk write {records} completed while the transport held the first and {fit} were queued");
         var flush = _client.FlushAsync(_cts.Token);
         Assert.False(flush.IsCompleted);
 
         _transport.Release();
-        await fourth;
+        await last;
         await flush;
         Assert.Equal(data, await ReadAsync(_server, data.Length));
-        // Four records of 16,406 bytes on the wire in fewer transport writes, none above the queue's capacity.
-        Assert.Equal(4 * (5 + Record + 1 + 16), _transport.Writes.Sum());
-        Assert.True(_transport.Writes.Count < 4, $"{_transport.Writes.Count} transport writes for 4 records");
+        // The first record alone, then the rest together; none above the queue's capacity.
+        Assert.Equal(records * onWire, _transport.Writes.Sum());
+        Assert.Equal([onWire, (records - 1) * onWire], _transport.Writes);
         Assert.All(_transport.Writes, n => Assert.True(n <= OutgoingQueue.WriteBehindCapacity, $"a transport write of {n} bytes"));
     }
 

@@ -171,7 +171,10 @@ public sealed partial class TlsConnection
         }
         finally
         {
-            if (!direct) destination[..contentLength].Clear();
+            // Only application data stays where it was decrypted (the caller's plaintext buffer): a post-handshake
+            // message or an alert decrypted there is cleared once handled, with its inner content type, like the
+            // scratch buffer (the padding after the type is zeros already, §5.4).
+            if (!direct || type != ContentType.ApplicationData) destination[..(contentLength + 1)].Clear();
         }
     }
 

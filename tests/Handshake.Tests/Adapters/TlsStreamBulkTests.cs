@@ -21,10 +21,14 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
     private GatedTransport _transport = null!;
     private TlsStream _client = null!;
     private TlsStream _server = null!;
+    private readonly SessionTicketCache _tickets = new();
+    private readonly SessionTicketKeys _ticketKeys = SessionTicketKeys.CreateRandom();
 
     public async Task InitializeAsync()
     {
         var (c, s) = Loopback.MutualOptions();
+        c.SessionTickets = _tickets;
+        s.SessionTicketKeys = _ticketKeys;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         var accepted = _listener.AcceptSocketAsync(_cts.Token);
@@ -45,6 +49,7 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
         await _server.DisposeAsync();
         _tcp.Dispose();
         _listener.Stop();
+        _ticketKeys.Dispose();
         _cts.Dispose();
     }
 
@@ -158,6 +163,23 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
         await writer;
         Assert.Equal(sent.Length, received.Length);
         Assert.Equal(SHA256.HashData(sent), SHA256.HashData(received.ToArray()));
+    }
+
+    [Fact]
+    public async Task AMessageDecryptedIntoTheCallersBufferIsClearedUnlessItIsData()
+    {
+        // The server's NewSessionTicket (over a kilobyte: the client's chain is inside) reaches the client's first
+        // read and is decrypted where application data would go, the caller's buffer. Only the data may remain there.
+        var buffer = new byte[65536];
+        buffer.AsSpan().Fill(0xAA);
+        await _server.WriteAsync("hello"u8.ToArray(), _cts.Token);
+        int n = await _client.ReadAsync(buffer, _cts.Token);
+        Assert.Equal("hello"u8.ToArray(), buffer[..n]);
+        Assert.Equal(1, _tickets.Count);
+        // After the data, its record's inner content type (RFC 8446 §5.2); after that nothing decrypted.
+        Assert.Equal((byte)ContentType.ApplicationData, buffer[n]);
+        int stray = buffer.AsSpan(n + 1).IndexOfAnyExcept((byte)0, (byte)0xAA);
+        Assert.True(stray < 0, $"a decrypted byte was left at offset {n + 1 + stray} of the caller's buffer");
     }
 
     [Fact]

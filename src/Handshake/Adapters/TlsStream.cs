@@ -11,10 +11,14 @@ namespace TlsEngine;
 /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> returns once the records are queued, and a
 /// background sender hands everything queued to the transport in one write (several records at a time) while the
 /// caller encrypts what comes next. A writer waits only when the queue could not take another full record (about
-/// 112 KiB queued; up to 256 KiB of pooled buffers per connection while it writes in bulk, none when idle). A send that fails surfaces as an <see cref="IOException"/> from the next write or flush; a write
-/// cancelled while it waits has already queued its records. <see cref="FlushAsync(CancellationToken)"/>,
-/// <see cref="ShutdownAsync"/> and disposing send everything written before them. Smaller writes are handed to the
-/// transport before they return.
+/// 112 KiB queued; up to 256 KiB of pooled buffers per connection while it writes in bulk, none when idle). A send
+/// that fails surfaces as an <see cref="IOException"/> from the next write or flush; a write cancelled while it waits
+/// has already queued its records. <see cref="FlushAsync(CancellationToken)"/>, <see cref="ShutdownAsync"/> and
+/// disposing send everything written before them. Smaller writes are handed to the transport before they return.
+/// </para>
+/// <para>
+/// A read decrypts straight into the caller's buffer while whole records fit there; what does not fit is kept for the
+/// next read.
 /// </para>
 /// </summary>
 public sealed class TlsStream : Stream

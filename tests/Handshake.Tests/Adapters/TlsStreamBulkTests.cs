@@ -166,6 +166,35 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BothSidesWriteBehindWhileEachAsksThePeerToUpdateItsKeys()
+    {
+        // Each side's reader answers the peer's update_requested with its own KeyUpdate, queued between the records
+        // its writer is sending behind: every record must still go out in sequence under the right key.
+        var toServer = RandomNumberGenerator.GetBytes(2_000_000);
+        var toClient = RandomNumberGenerator.GetBytes(2_000_000);
+        async Task WriteAsync(TlsStream stream, byte[] data)
+        {
+            for (int at = 0, n = 0; at < data.Length; at += 65536, n++)
+            {
+                await stream.WriteAsync(data.AsMemory(at, Math.Min(65536, data.Length - at)), _cts.Token);
+                if (n % 5 == 4) await stream.UpdateKeysAsync(requestPeer: true, _cts.Token);
+            }
+            await stream.FlushAsync(_cts.Token);
+        }
+        async Task<byte[]> ReadAllAsync(TlsStream stream, int length)
+        {
+            var buffer = new byte[length];
+            await stream.ReadExactlyAsync(buffer, _cts.Token);
+            return buffer;
+        }
+        var reads = Task.WhenAll(ReadAllAsync(_server, toServer.Length), ReadAllAsync(_client, toClient.Length));
+        await Task.WhenAll(WriteAsync(_client, toServer), WriteAsync(_server, toClient));
+        var received = await reads;
+        Assert.Equal(SHA256.HashData(toServer), SHA256.HashData(received[0]));
+        Assert.Equal(SHA256.HashData(toClient), SHA256.HashData(received[1]));
+    }
+
+    [Fact]
     public async Task AMessageDecryptedIntoTheCallersBufferIsClearedUnlessItIsData()
     {
         // The server's NewSessionTicket (over a kilobyte: the client's chain is inside) reaches the client's first

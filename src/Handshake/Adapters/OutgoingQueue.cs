@@ -11,8 +11,9 @@ namespace TlsEngine;
 /// <para>
 /// Write-behind (<see cref="SendBehindAsync"/>): a writer of bulk data returns once its records are queued and a
 /// background sender drains the queue, so the writer encrypts the next records while the transport takes the last
-/// ones, and the transport gets up to <see cref="WriteBehindCapacity"/> bytes per write instead of one record. The
-/// writer waits only when the queue could not take another full record.
+/// ones, and the transport gets several records per write (about <see cref="WriteBehindCapacity"/> bytes; a single
+/// larger write goes out whole) instead of one. The writer waits only when the queue could not take another full
+/// record.
 /// </para>
 /// </summary>
 internal sealed class OutgoingQueue : IBufferWriter<byte>

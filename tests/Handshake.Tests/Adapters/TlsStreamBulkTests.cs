@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using TlsEngine.Record;
+using TlsEngine.Testing;
 using TlsEngine.Tests.Support;
 
 namespace TlsEngine.Tests.Adapters;
@@ -244,7 +245,7 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
     }
 
     /// <summary>A transport whose writes can be held (until released), made to fail, and are counted by size.</summary>
-    private sealed class GatedTransport(Stream inner) : Stream
+    private sealed class GatedTransport(Stream inner) : PassThroughStream(inner)
     {
         private readonly TaskCompletionSource _firstHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TaskCompletionSource _gate = Opened();
@@ -274,27 +275,9 @@ public sealed class TlsStreamBulkTests : IAsyncLifetime
             await _gate.Task.WaitAsync(cancellationToken);
             if (_failure is not null) throw _failure;
             lock (Writes) Writes.Add(buffer.Length);
-            await inner.WriteAsync(buffer, cancellationToken);
+            await Inner.WriteAsync(buffer, cancellationToken);
         }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.ReadAsync(buffer, cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
         public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override void Flush() => inner.Flush();
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

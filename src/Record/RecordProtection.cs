@@ -86,16 +86,17 @@ public sealed class RecordProtection : IDisposable
             throw TlsAlert.InternalError("the write key could not be changed");
         int inner = content.Length + 1 + padding;
         int total = RecordHeader.Size + inner + Aead.TagLength;
-        var header = destination[..RecordHeader.Size];
-        new RecordHeader(ContentType.ApplicationData, 0x0303, inner + Aead.TagLength).Write(header);
         var body = destination.Slice(RecordHeader.Size, inner);
         // TLSInnerPlaintext = content || ContentType || zeros (§5.2): the type and padding are written in place and
-        // sealed after the content, which is read from where it is (copied first only if it overlaps the output).
-        if (content.Overlaps(body))
+        // sealed after the content, which is read from where it is (moved into place first, before anything else is
+        // written, only if it overlaps the output).
+        if (content.Overlaps(destination[..total]))
         {
             content.CopyTo(body);
             content = body[..content.Length];
         }
+        var header = destination[..RecordHeader.Size];
+        new RecordHeader(ContentType.ApplicationData, 0x0303, inner + Aead.TagLength).Write(header);
         body[content.Length] = (byte)type;
         body[(content.Length + 1)..].Clear();
         Span<byte> nonce = stackalloc byte[CipherSuites.IvLength];

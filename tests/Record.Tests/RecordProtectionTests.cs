@@ -45,6 +45,26 @@ public class RecordProtectionTests
         Assert.Equal(1UL, open.SequenceNumber);
     }
 
+    [Theory]
+    [InlineData(CipherSuite.TLS_AES_128_GCM_SHA256, 0)]
+    [InlineData(CipherSuite.TLS_AES_128_GCM_SHA256, 3)]
+    [InlineData(CipherSuite.TLS_AES_128_GCM_SHA256, 5)]
+    [InlineData(CipherSuite.TLS_AES_128_GCM_SHA256, 9)]
+    [InlineData(CipherSuite.TLS_CHACHA20_POLY1305_SHA256, 0)]
+    [InlineData(CipherSuite.TLS_CHACHA20_POLY1305_SHA256, 5)]
+    public void ContentInsideTheOutputSealsAsContentFromElsewhere(CipherSuite suite, int offset)
+    {
+        // Content already in the output buffer — over the header (offset below 5), in place (5), or further in — is
+        // read before anything is written over it.
+        var content = new byte[300];
+        new Random(offset).NextBytes(content);
+        var expected = SealOne(Pair(suite).Seal, ContentType.ApplicationData, content, padding: 4);
+        var buffer = new byte[offset + content.Length + 64];
+        content.CopyTo(buffer, offset);
+        int n = Pair(suite).Seal.Seal(ContentType.ApplicationData, buffer.AsSpan(offset, content.Length), 4, buffer);
+        Assert.Equal(expected, buffer[..n]);
+    }
+
     [Fact]
     public void EachRecordUsesANewNonce()
     {

@@ -23,8 +23,9 @@ public abstract class KeyShare : IDisposable
 }
 
 /// <summary>
-/// X25519 (RFC 7748): the platform libcrypto when present (<see cref="LibCryptoX25519"/>), else BouncyCastle's
-/// constant-time implementation. The private key always comes from the provider's randomness.
+/// X25519 (RFC 7748): the public key from <see cref="X25519FixedBase"/>; the shared secret from the platform libcrypto
+/// when present (<see cref="LibCryptoX25519"/>), else BouncyCastle's constant-time implementation. The private key
+/// always comes from the provider's randomness.
 /// </summary>
 internal sealed class X25519KeyShare : KeyShare
 {
@@ -51,7 +52,7 @@ internal sealed class X25519KeyShare : KeyShare
     private void ComputePublic()
     {
         if (_native) _key = LibCryptoX25519.Import(_private, _public);
-        else Org.BouncyCastle.Math.EC.Rfc7748.X25519.ScalarMultBase(_private, 0, _public, 0);
+        else X25519FixedBase.PublicKey(_private, _public);
     }
 
     public override NamedGroup Group => NamedGroup.X25519;

@@ -9,29 +9,19 @@ namespace TlsEngine.Crypto;
 /// missing or misbehaves, <see cref="IsAvailable"/> is false and the BouncyCastle implementation is used.
 /// </summary>
 /// <remarks>
-/// The public key is computed as X25519(k, 9) (RFC 7748 §6.1) by a derivation against the base point, which runs
-/// libcrypto's assembly Montgomery ladder; importing a bare private key would instead make libcrypto compute it with
-/// its slower portable Edwards code. So the private key is imported with a stand-in public half (the base point),
-/// which libcrypto stores but never reads for a derivation, and the one derivation context serves both the public
-/// key and the shared secret.
+/// Only the shared secret runs libcrypto's assembly Montgomery ladder. The public key, X25519(k, 9), is computed by
+/// <see cref="X25519FixedBase"/> (a fixed-base multiplication, cheaper than the ladder; importing a bare private key
+/// would instead make libcrypto compute it with its slower portable Edwards code), and the private key is imported
+/// with it into a derivation context that then serves the shared secret.
 /// </remarks>
 internal static unsafe partial class LibCryptoX25519
 {
     private const string Library = LibCrypto.Name;
-    private const int NidX25519 = 1034;
     private const int SelectKeyPair = 0x87; // EVP_PKEY_KEYPAIR
     private const int SelectPublicKey = 0x86; // EVP_PKEY_PUBLIC_KEY
     private const uint ParamOctetString = 5; // OSSL_PARAM_OCTET_STRING
 
     private static readonly Lazy<bool> Available = new(Probe);
-
-    // The u-coordinate 9 (RFC 7748 §4.1) as a peer key, shared: an EVP_PKEY is immutable once made.
-    private static readonly Lazy<nint> BasePoint = new(() =>
-    {
-        Span<byte> nine = stackalloc byte[32];
-        nine[0] = 9;
-        return EVP_PKEY_new_raw_public_key(NidX25519, 0, ref MemoryMarshal.GetReference(nine), 32);
-    });
 
     // One import context per thread, freed by its finaliser when the thread has ended.
     [ThreadStatic] private static PrivateKeyHandle? t_importer;
@@ -56,21 +46,18 @@ internal static unsafe partial class LibCryptoX25519
     public static PrivateKeyHandle Import(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
     {
         if (privateKey.Length != 32 || publicKey.Length < 32) throw new ArgumentException("X25519 keys are 32 bytes");
-        nint basePoint = BasePoint.Value;
-        if (basePoint == 0) throw new CryptographicException("libcrypto refused the X25519 base point");
-        Span<byte> standIn = stackalloc byte[32];
-        standIn.Clear();
-        standIn[0] = 9;
-        nint key = FromData(privateKey, standIn);
+        X25519FixedBase.PublicKey(privateKey, publicKey);
+        nint key = FromData(privateKey, publicKey[..32]);
         if (key == 0) throw new CryptographicException("libcrypto refused the X25519 private key");
         try
         {
             // The context takes its own reference to the key.
             var handle = new PrivateKeyHandle(EVP_PKEY_CTX_new(key, 0));
-            if (handle.IsInvalid || EVP_PKEY_derive_init(handle.DangerousGetHandle()) != 1 || !Derive(handle, basePoint, publicKey))
+            if (handle.IsInvalid || EVP_PKEY_derive_init(handle.DangerousGetHandle()) != 1)
             {
                 handle.Dispose();
-                throw new CryptographicException("libcrypto could not compute the X25519 public key");
+                ERR_clear_error();
+                throw new CryptographicException("libcrypto could not set up an X25519 derivation");
             }
             return handle;
         }
@@ -209,9 +196,6 @@ internal static unsafe partial class LibCryptoX25519
             return false;
         }
     }
-
-    [LibraryImport(Library)]
-    private static partial nint EVP_PKEY_new_raw_public_key(int type, nint engine, ref byte key, nuint keyLength);
 
     [LibraryImport(Library)]
     private static partial nint EVP_PKEY_CTX_new_from_name(nint libraryContext, byte* name, byte* properties);

@@ -1,0 +1,203 @@
+using System.Numerics;
+using System.Security.Cryptography;
+
+namespace TlsEngine.Crypto;
+
+/// <summary>
+/// An X25519 public key, X25519(k, 9) (RFC 7748 §5, §6.1), computed on the equivalent twisted Edwards curve
+/// edwards25519 with a table of fixed multiples of its base point, then mapped to the Montgomery u-coordinate
+/// (RFC 7748 §4.1: u = (1 + y) / (1 - y)). A fixed-base multiplication costs about half of the variable-base Montgomery
+/// ladder that a key generation would otherwise run; key shares are made once per handshake on each side.
+/// </summary>
+/// <remarks>
+/// The clamped scalar (decodeScalar25519) is written in 64 signed base-16 digits d_i in [-8, 8], so
+/// k·B = Σ d_i 16^i B. The table holds 1..8 times 256^j B for j = 0..31, as (y + x, y - x, 2dxy) (affine, which
+/// makes each addition 7 multiplications); the odd digits are added first, multiplied by 16 with four doublings, then
+/// the even digits are added. Additions and doublings use RFC 8032 §5.1.4's complete formulas in extended coordinates.
+/// Constant-time: every digit reads all eight table entries of its row with masks, and negation is a masked select.
+/// </remarks>
+internal static class X25519FixedBase
+{
+    private const int Rows = 32;
+    private const int PerRow = 8;
+
+    private struct Extended
+    {
+        public Field25519 X, Y, Z, T;
+    }
+
+    private struct Niels
+    {
+        public Field25519 YPlusX, YMinusX, XY2D;
+    }
+
+    // RFC 7748 §4.1: edwards25519's d and its base point (X(P), Y(P)).
+    private static readonly BigInteger D = BigInteger.Parse("37095705934669439343138083508754565189542113879843219016388785533085940283555");
+    private static readonly BigInteger BaseX = BigInteger.Parse("15112221349535400772501151409588531511454012693041857206046113283949847762202");
+    private static readonly BigInteger BaseY = BigInteger.Parse("46316835694926478169428394003475163141307993866256225615783033603165251855960");
+
+    private static readonly Field25519 D2 = Field25519.FromInteger(2 * D);
+
+    private static readonly Lazy<Niels[]> Table = new(BuildTable);
+
+    /// <summary>Writes X25519(<paramref name="privateKey"/>, 9) to the first 32 bytes of <paramref name="publicKey"/>.</summary>
+    public static void PublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
+    {
+        if (privateKey.Length != 32 || publicKey.Length < 32) throw new ArgumentException("X25519 keys are 32 bytes");
+        var table = Table.Value;
+        Span<sbyte> digits = stackalloc sbyte[64];
+        var h = new Extended { Y = Field25519.One, Z = Field25519.One };
+        try
+        {
+            Recode(privateKey, digits);
+            for (int i = 1; i < 64; i += 2) AddTo(ref h, Lookup(table, i / 2, digits[i]));
+            h = Double(Double(Double(Double(h))));
+            for (int i = 0; i < 64; i += 2) AddTo(ref h, Lookup(table, i / 2, digits[i]));
+            // y = Y/Z, so u = (Z + Y) / (Z - Y).
+            var u = Field25519.Mul(Field25519.Add(h.Z, h.Y), Field25519.Invert(Field25519.Sub(h.Z, h.Y)));
+            u.ToBytes(publicKey);
+        }
+        finally
+        {
+            // The digits are the private key rewritten; the field values left in dead locals are not reachable.
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(digits));
+        }
+    }
+
+    /// <summary>decodeScalar25519 (RFC 7748 §5), then 64 signed digits in [-8, 8) (the last in [0, 8]) summing to it.</summary>
+    private static void Recode(ReadOnlySpan<byte> privateKey, Span<sbyte> digits)
+    {
+        for (int i = 0; i < 32; i++)
+        {
+            int b = privateKey[i];
+            if (i == 0) b &= 248;
+            if (i == 31) b = (b & 127) | 64;
+            digits[2 * i] = (sbyte)(b & 15);
+            digits[2 * i + 1] = (sbyte)(b >> 4);
+        }
+        int carry = 0;
+        for (int i = 0; i < 63; i++)
+        {
+            int v = digits[i] + carry;
+            carry = (v + 8) >> 4;
+            digits[i] = (sbyte)(v - (carry << 4));
+        }
+        digits[63] = (sbyte)(digits[63] + carry);
+    }
+
+    /// <summary>digit · 256^row · B from the table, reading every entry of the row.</summary>
+    private static Niels Lookup(Niels[] table, int row, sbyte digit)
+    {
+        int d = digit;
+        int negative = (d >> 31) & 1;
+        int magnitude = d - ((-negative & d) << 1);
+        // The neutral element: y = 1, x = 0.
+        var t = new Niels { YPlusX = Field25519.One, YMinusX = Field25519.One };
+        var entries = table.AsSpan(row * PerRow, PerRow);
+        for (int j = 0; j < PerRow; j++)
+        {
+            ulong mask = Equal(magnitude, j + 1);
+            Field25519.Select(ref t.YPlusX, entries[j].YPlusX, mask);
+            Field25519.Select(ref t.YMinusX, entries[j].YMinusX, mask);
+            Field25519.Select(ref t.XY2D, entries[j].XY2D, mask);
+        }
+        // -(x, y) = (-x, y): y + x and y - x trade places, 2dxy changes sign.
+        ulong negate = 0 - (ulong)negative;
+        var swapped = t.YMinusX;
+        Field25519.Select(ref t.YMinusX, t.YPlusX, negate);
+        Field25519.Select(ref t.YPlusX, swapped, negate);
+        Field25519.Select(ref t.XY2D, Field25519.Negate(t.XY2D), negate);
+        return t;
+    }
+
+    /// <summary>All ones when a == b (both small and non-negative), else zero.</summary>
+    private static ulong Equal(int a, int b) => 0 - (((ulong)(uint)(a ^ b) - 1) >> 63);
+
+    /// <summary>h += q, q affine (Z = 1): RFC 8032 §5.1.4's addition with Z2 = 1 and T2·2d precomputed.</summary>
+    private static void AddTo(ref Extended h, in Niels q)
+    {
+        var a = Field25519.Mul(Field25519.Sub(h.Y, h.X), q.YMinusX);
+        var b = Field25519.Mul(Field25519.Add(h.Y, h.X), q.YPlusX);
+        var c = Field25519.Mul(h.T, q.XY2D);
+        var d = Field25519.Add(h.Z, h.Z);
+        Finish(ref h, a, b, c, d);
+    }
+
+    /// <summary>The full addition of RFC 8032 §5.1.4 (for building the table; the points are public).</summary>
+    private static Extended Add(in Extended p, in Extended q)
+    {
+        var r = p;
+        var a = Field25519.Mul(Field25519.Sub(p.Y, p.X), Field25519.Sub(q.Y, q.X));
+        var b = Field25519.Mul(Field25519.Add(p.Y, p.X), Field25519.Add(q.Y, q.X));
+        var c = Field25519.Mul(Field25519.Mul(p.T, D2), q.T);
+        var z = Field25519.Mul(p.Z, q.Z);
+        Finish(ref r, a, b, c, Field25519.Add(z, z));
+        return r;
+    }
+
+    // E = B - A, F = D - C, G = D + C, H = B + A; X3 = E·F, Y3 = G·H, T3 = E·H, Z3 = F·G.
+    private static void Finish(ref Extended r, in Field25519 a, in Field25519 b, in Field25519 c, in Field25519 d)
+    {
+        var e = Field25519.Sub(b, a);
+        var f = Field25519.Sub(d, c);
+        var g = Field25519.Add(d, c);
+        var h = Field25519.Add(b, a);
+        r.X = Field25519.Mul(e, f);
+        r.Y = Field25519.Mul(g, h);
+        r.T = Field25519.Mul(e, h);
+        r.Z = Field25519.Mul(f, g);
+    }
+
+    /// <summary>2p, RFC 8032 §5.1.4's doubling.</summary>
+    private static Extended Double(in Extended p)
+    {
+        var a = Field25519.Square(p.X);
+        var b = Field25519.Square(p.Y);
+        var zz = Field25519.Square(p.Z);
+        var c = Field25519.Add(zz, zz);
+        var h = Field25519.Add(a, b);
+        var e = Field25519.Sub(h, Field25519.Square(Field25519.Add(p.X, p.Y)));
+        var g = Field25519.Sub(a, b);
+        var f = Field25519.Add(c, g);
+        return new Extended
+        {
+            X = Field25519.Mul(e, f),
+            Y = Field25519.Mul(g, h),
+            T = Field25519.Mul(e, h),
+            Z = Field25519.Mul(f, g),
+        };
+    }
+
+    /// <summary>Row j holds 1..8 · 256^j · B in affine (y + x, y - x, 2dxy) form.</summary>
+    private static Niels[] BuildTable()
+    {
+        var table = new Niels[Rows * PerRow];
+        var x = Field25519.FromInteger(BaseX);
+        var y = Field25519.FromInteger(BaseY);
+        var rowBase = new Extended { X = x, Y = y, Z = Field25519.One, T = Field25519.Mul(x, y) };
+        for (int row = 0; row < Rows; row++)
+        {
+            var multiple = rowBase;
+            for (int j = 0; j < PerRow; j++)
+            {
+                table[row * PerRow + j] = ToNiels(multiple);
+                multiple = Add(multiple, rowBase);
+            }
+            for (int i = 0; i < 8; i++) rowBase = Double(rowBase);
+        }
+        return table;
+    }
+
+    private static Niels ToNiels(in Extended p)
+    {
+        var zInverse = Field25519.Invert(p.Z);
+        var x = Field25519.Mul(p.X, zInverse);
+        var y = Field25519.Mul(p.Y, zInverse);
+        return new Niels
+        {
+            YPlusX = Field25519.Add(y, x),
+            YMinusX = Field25519.Sub(y, x),
+            XY2D = Field25519.Mul(Field25519.Mul(x, y), D2),
+        };
+    }
+}

@@ -34,32 +34,36 @@ internal struct Field25519
     public static Field25519 Negate(in Field25519 a) => Sub(default, a);
 
     /// <summary>
-    /// a * b. Each limb product (below 2^104, or 2^109 with the factor 19 of 2^255 ≡ 19) is split at bit 51 as it is
-    /// added: the low 51 bits of five products fit in 54 bits and the high parts in 61, so no 128-bit sums are needed.
+    /// a * b. Each limb product is taken with one factor shifted left by 12 bits (below 2^64 since limbs are below
+    /// 2^52), so the high 64 bits of the 128-bit result are the product's bits 52 and up and the low 64 bits, shifted
+    /// right by 12, its bits 0-51: five of each sum without overflow (the factor 19, from 2^255 ≡ 19, goes on the
+    /// unshifted side), and no 128-bit additions are needed.
     /// </summary>
     public static Field25519 Mul(in Field25519 a, in Field25519 b)
     {
-        ulong b1 = 19 * b.L1, b2 = 19 * b.L2, b3 = 19 * b.L3, b4 = 19 * b.L4;
+        ulong a1 = 19 * a.L1, a2 = 19 * a.L2, a3 = 19 * a.L3, a4 = 19 * a.L4;
+        ulong b0 = b.L0 << 12, b1 = b.L1 << 12, b2 = b.L2 << 12, b3 = b.L3 << 12, b4 = b.L4 << 12;
         ulong lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0, lo4 = 0, hi4 = 0;
-        Acc(ref lo0, ref hi0, a.L0, b.L0); Acc(ref lo0, ref hi0, a.L1, b4); Acc(ref lo0, ref hi0, a.L2, b3); Acc(ref lo0, ref hi0, a.L3, b2); Acc(ref lo0, ref hi0, a.L4, b1);
-        Acc(ref lo1, ref hi1, a.L0, b.L1); Acc(ref lo1, ref hi1, a.L1, b.L0); Acc(ref lo1, ref hi1, a.L2, b4); Acc(ref lo1, ref hi1, a.L3, b3); Acc(ref lo1, ref hi1, a.L4, b2);
-        Acc(ref lo2, ref hi2, a.L0, b.L2); Acc(ref lo2, ref hi2, a.L1, b.L1); Acc(ref lo2, ref hi2, a.L2, b.L0); Acc(ref lo2, ref hi2, a.L3, b4); Acc(ref lo2, ref hi2, a.L4, b3);
-        Acc(ref lo3, ref hi3, a.L0, b.L3); Acc(ref lo3, ref hi3, a.L1, b.L2); Acc(ref lo3, ref hi3, a.L2, b.L1); Acc(ref lo3, ref hi3, a.L3, b.L0); Acc(ref lo3, ref hi3, a.L4, b4);
-        Acc(ref lo4, ref hi4, a.L0, b.L4); Acc(ref lo4, ref hi4, a.L1, b.L3); Acc(ref lo4, ref hi4, a.L2, b.L2); Acc(ref lo4, ref hi4, a.L3, b.L1); Acc(ref lo4, ref hi4, a.L4, b.L0);
+        Acc(ref lo0, ref hi0, a.L0, b0); Acc(ref lo0, ref hi0, a1, b4); Acc(ref lo0, ref hi0, a2, b3); Acc(ref lo0, ref hi0, a3, b2); Acc(ref lo0, ref hi0, a4, b1);
+        Acc(ref lo1, ref hi1, a.L0, b1); Acc(ref lo1, ref hi1, a.L1, b0); Acc(ref lo1, ref hi1, a2, b4); Acc(ref lo1, ref hi1, a3, b3); Acc(ref lo1, ref hi1, a4, b2);
+        Acc(ref lo2, ref hi2, a.L0, b2); Acc(ref lo2, ref hi2, a.L1, b1); Acc(ref lo2, ref hi2, a.L2, b0); Acc(ref lo2, ref hi2, a3, b4); Acc(ref lo2, ref hi2, a4, b3);
+        Acc(ref lo3, ref hi3, a.L0, b3); Acc(ref lo3, ref hi3, a.L1, b2); Acc(ref lo3, ref hi3, a.L2, b1); Acc(ref lo3, ref hi3, a.L3, b0); Acc(ref lo3, ref hi3, a4, b4);
+        Acc(ref lo4, ref hi4, a.L0, b4); Acc(ref lo4, ref hi4, a.L1, b3); Acc(ref lo4, ref hi4, a.L2, b2); Acc(ref lo4, ref hi4, a.L3, b1); Acc(ref lo4, ref hi4, a.L4, b0);
         return Combine(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4);
     }
 
-    /// <summary>a², with the symmetric products doubled instead of computed twice.</summary>
+    /// <summary>a², with the symmetric products doubled instead of computed twice (the same split as <see cref="Mul"/>).</summary>
     public static Field25519 Square(in Field25519 a)
     {
         ulong d0 = 2 * a.L0, d1 = 2 * a.L1;
-        ulong a3x19 = 19 * a.L3, a4x19 = 19 * a.L4, a4x38 = 2 * a4x19;
+        ulong a1x38 = 38 * a.L1, a2x38 = 38 * a.L2, a3x19 = 19 * a.L3, a3x38 = 38 * a.L3, a4x19 = 19 * a.L4;
+        ulong s0 = a.L0 << 12, s1 = a.L1 << 12, s2 = a.L2 << 12, s3 = a.L3 << 12, s4 = a.L4 << 12;
         ulong lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0, lo4 = 0, hi4 = 0;
-        Acc(ref lo0, ref hi0, a.L0, a.L0); Acc(ref lo0, ref hi0, d1, a4x19); Acc(ref lo0, ref hi0, 2 * a.L2, a3x19);
-        Acc(ref lo1, ref hi1, d0, a.L1); Acc(ref lo1, ref hi1, a.L2, a4x38); Acc(ref lo1, ref hi1, a.L3, a3x19);
-        Acc(ref lo2, ref hi2, d0, a.L2); Acc(ref lo2, ref hi2, a.L1, a.L1); Acc(ref lo2, ref hi2, a.L3, a4x38);
-        Acc(ref lo3, ref hi3, d0, a.L3); Acc(ref lo3, ref hi3, d1, a.L2); Acc(ref lo3, ref hi3, a.L4, a4x19);
-        Acc(ref lo4, ref hi4, d0, a.L4); Acc(ref lo4, ref hi4, d1, a.L3); Acc(ref lo4, ref hi4, a.L2, a.L2);
+        Acc(ref lo0, ref hi0, a.L0, s0); Acc(ref lo0, ref hi0, a1x38, s4); Acc(ref lo0, ref hi0, a2x38, s3);
+        Acc(ref lo1, ref hi1, d0, s1); Acc(ref lo1, ref hi1, a2x38, s4); Acc(ref lo1, ref hi1, a3x19, s3);
+        Acc(ref lo2, ref hi2, d0, s2); Acc(ref lo2, ref hi2, a.L1, s1); Acc(ref lo2, ref hi2, a3x38, s4);
+        Acc(ref lo3, ref hi3, d0, s3); Acc(ref lo3, ref hi3, d1, s2); Acc(ref lo3, ref hi3, a4x19, s4);
+        Acc(ref lo4, ref hi4, d0, s4); Acc(ref lo4, ref hi4, d1, s3); Acc(ref lo4, ref hi4, a.L2, s2);
         return Combine(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4);
     }
 
@@ -133,25 +137,24 @@ internal struct Field25519
         return new Field25519 { L0 = Limb(0), L1 = Limb(1), L2 = Limb(2), L3 = Limb(3), L4 = Limb(4) };
     }
 
+    /// <summary>Adds x · y, y = z · 2^12 with z below 2^52, as bits 0-51 to <paramref name="lo"/> and bits 52 and up to <paramref name="hi"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Acc(ref ulong lo, ref ulong hi, ulong x, ulong y)
     {
         // The high half alone where BMI2 has it: Math.BigMul's out parameter makes the JIT keep the low half in memory.
-        ulong low = x * y;
-        ulong high = Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(x, y) : Math.BigMul(x, y, out _);
-        lo += low & Mask51;
-        hi += (high << 13) | (low >> 51);
+        lo += (x * y) >> 12;
+        hi += Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(x, y) : Math.BigMul(x, y, out _);
     }
 
-    /// <summary>Limb i of a product is lo_i + 2^51 hi_i; carries each hi (and lo's excess) into the next limb.</summary>
+    /// <summary>Limb i of a product is lo_i + 2^52 hi_i; carries each hi (and lo's excess over 51 bits) into the next limb.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Field25519 Combine(ulong lo0, ulong hi0, ulong lo1, ulong hi1, ulong lo2, ulong hi2, ulong lo3, ulong hi3, ulong lo4, ulong hi4)
     {
-        ulong c = hi0 + (lo0 >> 51); ulong l0 = lo0 & Mask51;
-        lo1 += c; c = hi1 + (lo1 >> 51); ulong l1 = lo1 & Mask51;
-        lo2 += c; c = hi2 + (lo2 >> 51); ulong l2 = lo2 & Mask51;
-        lo3 += c; c = hi3 + (lo3 >> 51); ulong l3 = lo3 & Mask51;
-        lo4 += c; c = hi4 + (lo4 >> 51); ulong l4 = lo4 & Mask51;
+        ulong c = 2 * hi0 + (lo0 >> 51); ulong l0 = lo0 & Mask51;
+        lo1 += c; c = 2 * hi1 + (lo1 >> 51); ulong l1 = lo1 & Mask51;
+        lo2 += c; c = 2 * hi2 + (lo2 >> 51); ulong l2 = lo2 & Mask51;
+        lo3 += c; c = 2 * hi3 + (lo3 >> 51); ulong l3 = lo3 & Mask51;
+        lo4 += c; c = 2 * hi4 + (lo4 >> 51); ulong l4 = lo4 & Mask51;
         // 2^255 ≡ 19 (mod p).
         l0 += 19 * c;
         l1 += l0 >> 51; l0 &= Mask51;

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace TlsEngine.Crypto;
@@ -14,18 +16,22 @@ namespace TlsEngine.Crypto;
 /// k·B = Σ d_i 16^i B. The table holds 1..8 times 256^j B for j = 0..31, as (y + x, y - x, 2dxy) (affine, which
 /// makes each addition 7 multiplications); the odd digits are added first, multiplied by 16 with four doublings, then
 /// the even digits are added. Additions and doublings use RFC 8032 §5.1.4's complete formulas in extended coordinates.
-/// Constant-time: every digit reads all eight table entries of its row with masks, and negation is a masked select.
+/// Constant-time: every digit reads all eight table entries of its row (vector selects under a mask), and negation is
+/// a masked select.
 /// </remarks>
 internal static class X25519FixedBase
 {
     private const int Rows = 32;
     private const int PerRow = 8;
+    private const int LimbsPerEntry = 16;
 
     private struct Extended
     {
         public Field25519 X, Y, Z, T;
     }
 
+    // Padded to 16 limbs, a whole number of 256-bit vectors, for the table reads.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 128)]
     private struct Niels
     {
         public Field25519 YPlusX, YMinusX, XY2D;
@@ -91,16 +97,28 @@ internal static class X25519FixedBase
         int d = digit;
         int negative = (d >> 31) & 1;
         int magnitude = d - ((-negative & d) << 1);
-        // The neutral element: y = 1, x = 0.
-        var t = new Niels { YPlusX = Field25519.One, YMinusX = Field25519.One };
-        var entries = table.AsSpan(row * PerRow, PerRow);
+        // Start from the neutral element (y = 1, x = 0: YPlusX = YMinusX = 1, limbs 0 and 5) and keep the entry whose
+        // multiple is the magnitude, four 256-bit lanes of limbs at a time.
+        var v0 = Vector256.Create(1UL, 0, 0, 0);
+        var v1 = Vector256.Create(0UL, 1, 0, 0);
+        var v2 = Vector256<ulong>.Zero;
+        var v3 = Vector256<ulong>.Zero;
+        ref ulong row0 = ref Unsafe.As<Niels, ulong>(ref table[row * PerRow]);
         for (int j = 0; j < PerRow; j++)
         {
-            ulong mask = Equal(magnitude, j + 1);
-            Field25519.Select(ref t.YPlusX, entries[j].YPlusX, mask);
-            Field25519.Select(ref t.YMinusX, entries[j].YMinusX, mask);
-            Field25519.Select(ref t.XY2D, entries[j].XY2D, mask);
+            var mask = Vector256.Create(Equal(magnitude, j + 1));
+            nuint at = (nuint)(j * LimbsPerEntry);
+            v0 = Vector256.ConditionalSelect(mask, Vector256.LoadUnsafe(ref row0, at), v0);
+            v1 = Vector256.ConditionalSelect(mask, Vector256.LoadUnsafe(ref row0, at + 4), v1);
+            v2 = Vector256.ConditionalSelect(mask, Vector256.LoadUnsafe(ref row0, at + 8), v2);
+            v3 = Vector256.ConditionalSelect(mask, Vector256.LoadUnsafe(ref row0, at + 12), v3);
         }
+        Niels t = default;
+        ref ulong limbs = ref Unsafe.As<Niels, ulong>(ref t);
+        v0.StoreUnsafe(ref limbs, 0);
+        v1.StoreUnsafe(ref limbs, 4);
+        v2.StoreUnsafe(ref limbs, 8);
+        v3.StoreUnsafe(ref limbs, 12);
         // -(x, y) = (-x, y): y + x and y - x trade places, 2dxy changes sign.
         ulong negate = 0 - (ulong)negative;
         var swapped = t.YMinusX;

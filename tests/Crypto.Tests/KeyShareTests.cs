@@ -101,8 +101,8 @@ public class X25519BackendTests
     [InlineData(false)]
     public void AShareDerivesAgainAfterARefusedPeerAndForSeveralPeers(bool native)
     {
-        // The libcrypto backend keeps one derivation context per share (used first for the public key against the
-        // base point); a refused peer must not spoil it, and each peer must give its own secret.
+        // The libcrypto backend keeps one derivation context per share; a refused peer must not spoil it, and each
+        // peer must give its own secret.
         var key = Enumerable.Range(7, 32).Select(i => (byte)i).ToArray();
         using var share = new X25519KeyShare(key, useLibCrypto: native);
         using var reference = new X25519KeyShare(key, useLibCrypto: false);
@@ -113,6 +113,40 @@ public class X25519BackendTests
         Assert.Equal(reference.DeriveSharedSecret(peer2.PublicKey), share.DeriveSharedSecret(peer2.PublicKey));
         Assert.NotEqual(share.DeriveSharedSecret(peer1.PublicKey), share.DeriveSharedSecret(peer2.PublicKey));
         Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => share.DeriveSharedSecret(new byte[31]));
+    }
+
+    [Fact]
+    public void SharesTakingTurnsOnOneThreadEachDeriveWithTheirOwnPeer()
+    {
+        // The libcrypto backend passes every peer through one key per thread whose bytes it replaces: a share that
+        // derived with one peer must not see the next share's peer.
+        var rng = new Random(11);
+        byte[] Key()
+        {
+            var k = new byte[32];
+            rng.NextBytes(k);
+            return k;
+        }
+        byte[] a = Key(), b = Key(), p = Key(), q = Key();
+        using var shareA = new X25519KeyShare(a, useLibCrypto: true);
+        using var shareB = new X25519KeyShare(b, useLibCrypto: true);
+        using var referenceA = new X25519KeyShare(a, useLibCrypto: false);
+        using var referenceB = new X25519KeyShare(b, useLibCrypto: false);
+        using var peerP = new X25519KeyShare(p, useLibCrypto: false);
+        using var peerQ = new X25519KeyShare(q, useLibCrypto: false);
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.Equal(referenceA.DeriveSharedSecret(peerP.PublicKey), shareA.DeriveSharedSecret(peerP.PublicKey));
+            Assert.Equal(referenceB.DeriveSharedSecret(peerQ.PublicKey), shareB.DeriveSharedSecret(peerQ.PublicKey));
+            Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => shareB.DeriveSharedSecret(new byte[32]));
+            Assert.Equal(referenceA.DeriveSharedSecret(peerQ.PublicKey), shareA.DeriveSharedSecret(peerQ.PublicKey));
+        }
+        // And on another thread, whose peer key is its own.
+        byte[]? other = null;
+        var thread = new Thread(() => other = shareA.DeriveSharedSecret(peerP.PublicKey));
+        thread.Start();
+        thread.Join();
+        Assert.Equal(referenceA.DeriveSharedSecret(peerP.PublicKey), other);
     }
 
     [Fact]

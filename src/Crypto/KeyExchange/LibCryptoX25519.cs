@@ -23,8 +23,9 @@ internal static unsafe partial class LibCryptoX25519
 
     private static readonly Lazy<bool> Available = new(Probe);
 
-    // One import context per thread, freed by its finaliser when the thread has ended.
+    // One import context and one peer key per thread, freed by their finalisers when the thread has ended.
     [ThreadStatic] private static PrivateKeyHandle? t_importer;
+    [ThreadStatic] private static PeerKeyHandle? t_peer;
 
     public static bool IsAvailable => Available.Value;
 
@@ -71,17 +72,35 @@ internal static unsafe partial class LibCryptoX25519
     public static bool Agree(PrivateKeyHandle key, ReadOnlySpan<byte> peerPublic, Span<byte> shared)
     {
         if (peerPublic.Length != 32 || shared.Length < 32) return false;
-        nint peer = FromData(default, peerPublic);
-        if (peer == 0) return false;
-        try
+        nint peer = PeerKey(peerPublic);
+        return peer != 0 && Derive(key, peer, shared);
+    }
+
+    /// <summary>
+    /// This thread's peer EVP_PKEY holding <paramref name="peerPublic"/>, or 0. One key per thread is made once and its
+    /// public key replaced for each derivation: a new EVP_PKEY costs about 2 µs (libcrypto looks its type up by name
+    /// each time), replacing the bytes a fraction of that. A derivation context keeps a reference to the last peer it
+    /// was given, but reads it only in the derivation that follows on the same thread, so the change cannot reach it.
+    /// </summary>
+    private static nint PeerKey(ReadOnlySpan<byte> peerPublic)
+    {
+        if (t_peer is not { } peer)
         {
-            return Derive(key, peer, shared);
+            // A key libcrypto failed to make is not kept: the next derivation tries again.
+            nint created = FromData(default, peerPublic);
+            if (created == 0) return 0;
+            t_peer = new PeerKeyHandle(created);
+            return created;
         }
-        finally
+        fixed (byte* bytes = peerPublic)
         {
-            // The context holds its own reference until the next peer or its end.
-            EVP_PKEY_free(peer);
+            if (EVP_PKEY_set1_encoded_public_key(peer.DangerousGetHandle(), bytes, 32) != 1)
+            {
+                ERR_clear_error();
+                return 0;
+            }
         }
+        return peer.DangerousGetHandle();
     }
 
     /// <summary>
@@ -158,6 +177,18 @@ internal static unsafe partial class LibCryptoX25519
         }
     }
 
+    /// <summary>A thread's peer EVP_PKEY (see <see cref="PeerKey"/>).</summary>
+    private sealed class PeerKeyHandle(nint handle) : SafeHandle(handle, ownsHandle: true)
+    {
+        public override bool IsInvalid => handle == 0;
+
+        protected override bool ReleaseHandle()
+        {
+            EVP_PKEY_free(handle);
+            return true;
+        }
+    }
+
     /// <summary>An EVP_PKEY_CTX for X25519 set up for <c>EVP_PKEY_fromdata</c>, or null if libcrypto refused it.</summary>
     private static PrivateKeyHandle? NewImportContext()
     {
@@ -214,6 +245,9 @@ internal static unsafe partial class LibCryptoX25519
 
     [LibraryImport(Library)]
     private static partial int EVP_PKEY_derive_set_peer_ex(nint ctx, nint peer, int validatePeer);
+
+    [LibraryImport(Library)]
+    private static partial int EVP_PKEY_set1_encoded_public_key(nint key, byte* publicKey, nuint length);
 
     [LibraryImport(Library)]
     private static partial int EVP_PKEY_derive(nint ctx, ref byte key, ref nuint length);

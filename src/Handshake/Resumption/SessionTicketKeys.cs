@@ -53,7 +53,7 @@ public sealed class SessionTicketKeys : IDisposable
         var ticket = new byte[KeyNameLength + 12 + plaintext.Length + 16];
         key.Name.CopyTo(ticket, 0);
         var nonce = ticket.AsSpan(KeyNameLength, 12);
-        RandomNumberGenerator.Fill(nonce);
+        SystemRandom.Fill(nonce);
         using var gcm = Aead.CreateAesGcm(key.Key);
         gcm.Seal(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
         return ticket;

@@ -1,16 +1,15 @@
-using System.Security.Cryptography;
-
 namespace TlsEngine.Crypto;
 
 /// <summary>
-/// The source of randomness and ephemeral keys for the engine. The default uses the operating system's RNG;
-/// tests derive from it to make handshakes deterministic (RFC 8448 traces), fuzzers to make them cheap.
+/// The source of randomness and ephemeral keys for the engine. The default uses the operating system's RNG
+/// (<see cref="SystemRandom"/>: getrandom(2) on Linux); tests derive from it to make handshakes deterministic
+/// (RFC 8448 traces), fuzzers to make them cheap.
 /// </summary>
 public class CryptoProvider
 {
     public static CryptoProvider Default { get; } = new();
 
-    public virtual void FillRandom(Span<byte> destination) => RandomNumberGenerator.Fill(destination);
+    public virtual void FillRandom(Span<byte> destination) => SystemRandom.Fill(destination);
 
     /// <summary>Generates a fresh ephemeral key pair for <paramref name="group"/>.</summary>
     public virtual KeyShare GenerateKeyShare(NamedGroup group) => group switch

@@ -74,6 +74,31 @@ public class ResumptionTests
         Assert.Equal(first.Server.PeerIdentity!.Subject, second.Server.PeerIdentity!.Subject);
     }
 
+    /// <summary>Fills every request with 11 22 33 44 … (a server whose randomness a test controls).</summary>
+    private sealed class PatternProvider : CryptoProvider
+    {
+        public override void FillRandom(Span<byte> destination)
+        {
+            for (int i = 0; i < destination.Length; i++) destination[i] = (byte)(0x11 * (i % 15 + 1));
+        }
+    }
+
+    [Fact]
+    public void TicketAgeAddComesFromTheServersProvider()
+    {
+        // ticket_age_add is "a securely generated, random 32-bit value" (RFC 8446 §4.6.1): the server's randomness.
+        var (c, s, cache) = Options();
+        s.Provider = new PatternProvider();
+        using (Connect(c, s)) { }
+        var ticket = cache.Take("localhost", DateTimeOffset.UtcNow);
+        Assert.NotNull(ticket);
+        Assert.Equal(BitConverter.ToUInt32([0x11, 0x22, 0x33, 0x44]), ticket.AgeAdd);
+        // The server obfuscates and recovers the age with the same value: the ticket resumes.
+        cache.Add(ticket);
+        using var resumed = Connect(c, s);
+        Assert.True(resumed.Server.Resumed);
+    }
+
     [Fact]
     public void TicketsAreNotUsedForAnotherServerName()
     {

@@ -53,9 +53,9 @@ public sealed class SessionTicketKeys : IDisposable
         var ticket = new byte[KeyNameLength + 12 + plaintext.Length + 16];
         key.Name.CopyTo(ticket, 0);
         var nonce = ticket.AsSpan(KeyNameLength, 12);
-        RandomNumberGenerator.Fill(nonce);
-        using var gcm = Aead.CreateAesGcm(key.Key);
-        gcm.Seal(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
+        SystemRandom.Fill(nonce);
+        using var gcm = key.Rent();
+        gcm.Aead.Seal(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
         return ticket;
     }
 
@@ -70,8 +70,8 @@ public sealed class SessionTicketKeys : IDisposable
             var key = KeyFor(period);
             if (!name.SequenceEqual(key.Name)) continue;
             var plaintext = new byte[ticket.Length - KeyNameLength - 12 - 16];
-            using var gcm = Aead.CreateAesGcm(key.Key);
-            return gcm.Open(ticket.Slice(KeyNameLength, 12), ticket.Slice(KeyNameLength + 12, plaintext.Length), ticket[^16..], plaintext, name) ? plaintext : null;
+            using var gcm = key.Rent();
+            return gcm.Aead.Open(ticket.Slice(KeyNameLength, 12), ticket.Slice(KeyNameLength + 12, plaintext.Length), ticket[^16..], plaintext, name) ? plaintext : null;
         }
         return null;
     }
@@ -103,8 +103,19 @@ public sealed class SessionTicketKeys : IDisposable
         }
     }
 
-    private sealed record TicketKey(byte[] Name, byte[] Key)
+    /// <summary>
+    /// One period's key and its AES-256-GCM context, keyed once rather than on every seal and open. An
+    /// <see cref="Aead"/> is not thread-safe: the context serves one caller at a time, and a caller that finds it busy
+    /// works on a temporary one.
+    /// </summary>
+    private sealed class TicketKey(byte[] name, byte[] key)
     {
+        private readonly Lock _aeadGate = new();
+        private Aead? _aead = Aead.CreateAesGcm(key);
+
+        public byte[] Name { get; } = name;
+        public byte[] Key { get; } = key;
+
         public static TicketKey Random() => new(RandomNumberGenerator.GetBytes(KeyNameLength), RandomNumberGenerator.GetBytes(32));
 
         public static TicketKey Derive(byte[] secret, long period)
@@ -124,9 +135,38 @@ public sealed class SessionTicketKeys : IDisposable
             return prk;
         }
 
+        /// <summary>The shared context if no other caller holds it, else a temporary one; dispose the lease after use.</summary>
+        public AeadLease Rent()
+        {
+            if (_aeadGate.TryEnter())
+            {
+                if (_aead is { } shared) return new AeadLease(shared, _aeadGate);
+                _aeadGate.Exit();
+            }
+            return new AeadLease(Aead.CreateAesGcm(Key), null);
+        }
+
         public void Clear()
         {
             CryptographicOperations.ZeroMemory(Key);
+            // Waits for a caller still sealing or opening with the context.
+            lock (_aeadGate)
+            {
+                _aead?.Dispose();
+                _aead = null;
+            }
+        }
+    }
+
+    /// <summary>A key's context held by one caller (released on dispose), or a temporary context (disposed).</summary>
+    private readonly ref struct AeadLease(Aead aead, Lock? held)
+    {
+        public Aead Aead { get; } = aead;
+
+        public void Dispose()
+        {
+            if (held is null) Aead.Dispose();
+            else held.Exit();
         }
     }
 }

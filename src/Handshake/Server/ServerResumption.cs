@@ -127,7 +127,7 @@ internal static class ServerResumption
         {
             byte[] nonce = [(byte)i];
             var psk = keys.TicketPsk(resumptionMaster, nonce);
-            RandomNumberGenerator.Fill(random);
+            options.Provider.FillRandom(random);
             uint ageAdd = BitConverter.ToUInt32(random);
             var state = new ServerTicket
             {

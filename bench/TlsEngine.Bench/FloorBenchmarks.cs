@@ -8,8 +8,8 @@ namespace TlsEngine.Bench;
 
 /// <summary>
 /// The public-key floor of one mutual-TLS handshake pair, done directly with the primitives the engine uses and no
-/// TLS around them: 2 X25519 key-share generations and 2 derivations (<c>CryptoProvider.Default</c>, libcrypto when
-/// present), 2 ECDSA P-256 signatures (<c>EcdsaSigningKey</c>), 1 import of each peer's leaf key
+/// TLS around them: 2 X25519 key-share generations and 2 derivations (<c>CryptoProvider.Default</c>: the public key by
+/// the engine's fixed-base multiplication, the shared secret by libcrypto when present), 2 ECDSA P-256 signatures (<c>EcdsaSigningKey</c>), 1 import of each peer's leaf key
 /// (<c>PublicKey.CreateEc</c>), and 4 verifications: each leaf's certificate signature with the (already imported) CA
 /// key and each CertificateVerify with the leaf key. Also each operation alone.
 /// </summary>

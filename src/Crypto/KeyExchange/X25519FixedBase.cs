@@ -8,7 +8,7 @@ namespace TlsEngine.Crypto;
 /// <summary>
 /// An X25519 public key, X25519(k, 9) (RFC 7748 §5, §6.1), computed on the equivalent twisted Edwards curve
 /// edwards25519 with a table of fixed multiples of its base point, then mapped to the Montgomery u-coordinate
-/// (RFC 7748 §4.1: u = (1 + y) / (1 - y)). A fixed-base multiplication costs about half of the variable-base Montgomery
+/// (RFC 7748 §4.1: u = (1 + y) / (1 - y)). A fixed-base multiplication costs about 60 % of the variable-base Montgomery
 /// ladder that a key generation would otherwise run; key shares are made once per handshake on each side.
 /// </summary>
 /// <remarks>

@@ -39,31 +39,39 @@ internal struct Field25519
     /// right by 12, its bits 0-51: five of each sum without overflow (the factor 19, from 2^255 ≡ 19, goes on the
     /// unshifted side), and no 128-bit additions are needed.
     /// </summary>
-    public static Field25519 Mul(in Field25519 a, in Field25519 b)
+    public static Field25519 Mul(in Field25519 a, in Field25519 b) =>
+        Bmi2.X64.IsSupported ? Mul<Bmi2High>(a, b) : Mul<PortableHigh>(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Field25519 Mul<T>(in Field25519 a, in Field25519 b) where T : struct, IHighMultiply
     {
         ulong a1 = 19 * a.L1, a2 = 19 * a.L2, a3 = 19 * a.L3, a4 = 19 * a.L4;
         ulong b0 = b.L0 << 12, b1 = b.L1 << 12, b2 = b.L2 << 12, b3 = b.L3 << 12, b4 = b.L4 << 12;
         ulong lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0, lo4 = 0, hi4 = 0;
-        Acc(ref lo0, ref hi0, a.L0, b0); Acc(ref lo0, ref hi0, a1, b4); Acc(ref lo0, ref hi0, a2, b3); Acc(ref lo0, ref hi0, a3, b2); Acc(ref lo0, ref hi0, a4, b1);
-        Acc(ref lo1, ref hi1, a.L0, b1); Acc(ref lo1, ref hi1, a.L1, b0); Acc(ref lo1, ref hi1, a2, b4); Acc(ref lo1, ref hi1, a3, b3); Acc(ref lo1, ref hi1, a4, b2);
-        Acc(ref lo2, ref hi2, a.L0, b2); Acc(ref lo2, ref hi2, a.L1, b1); Acc(ref lo2, ref hi2, a.L2, b0); Acc(ref lo2, ref hi2, a3, b4); Acc(ref lo2, ref hi2, a4, b3);
-        Acc(ref lo3, ref hi3, a.L0, b3); Acc(ref lo3, ref hi3, a.L1, b2); Acc(ref lo3, ref hi3, a.L2, b1); Acc(ref lo3, ref hi3, a.L3, b0); Acc(ref lo3, ref hi3, a4, b4);
-        Acc(ref lo4, ref hi4, a.L0, b4); Acc(ref lo4, ref hi4, a.L1, b3); Acc(ref lo4, ref hi4, a.L2, b2); Acc(ref lo4, ref hi4, a.L3, b1); Acc(ref lo4, ref hi4, a.L4, b0);
+        Acc<T>(ref lo0, ref hi0, a.L0, b0); Acc<T>(ref lo0, ref hi0, a1, b4); Acc<T>(ref lo0, ref hi0, a2, b3); Acc<T>(ref lo0, ref hi0, a3, b2); Acc<T>(ref lo0, ref hi0, a4, b1);
+        Acc<T>(ref lo1, ref hi1, a.L0, b1); Acc<T>(ref lo1, ref hi1, a.L1, b0); Acc<T>(ref lo1, ref hi1, a2, b4); Acc<T>(ref lo1, ref hi1, a3, b3); Acc<T>(ref lo1, ref hi1, a4, b2);
+        Acc<T>(ref lo2, ref hi2, a.L0, b2); Acc<T>(ref lo2, ref hi2, a.L1, b1); Acc<T>(ref lo2, ref hi2, a.L2, b0); Acc<T>(ref lo2, ref hi2, a3, b4); Acc<T>(ref lo2, ref hi2, a4, b3);
+        Acc<T>(ref lo3, ref hi3, a.L0, b3); Acc<T>(ref lo3, ref hi3, a.L1, b2); Acc<T>(ref lo3, ref hi3, a.L2, b1); Acc<T>(ref lo3, ref hi3, a.L3, b0); Acc<T>(ref lo3, ref hi3, a4, b4);
+        Acc<T>(ref lo4, ref hi4, a.L0, b4); Acc<T>(ref lo4, ref hi4, a.L1, b3); Acc<T>(ref lo4, ref hi4, a.L2, b2); Acc<T>(ref lo4, ref hi4, a.L3, b1); Acc<T>(ref lo4, ref hi4, a.L4, b0);
         return Combine(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4);
     }
 
     /// <summary>a², with the symmetric products doubled instead of computed twice (the same split as <see cref="Mul"/>).</summary>
-    public static Field25519 Square(in Field25519 a)
+    public static Field25519 Square(in Field25519 a) =>
+        Bmi2.X64.IsSupported ? Square<Bmi2High>(a) : Square<PortableHigh>(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Field25519 Square<T>(in Field25519 a) where T : struct, IHighMultiply
     {
         ulong d0 = 2 * a.L0, d1 = 2 * a.L1;
         ulong a1x38 = 38 * a.L1, a2x38 = 38 * a.L2, a3x19 = 19 * a.L3, a3x38 = 38 * a.L3, a4x19 = 19 * a.L4;
         ulong s0 = a.L0 << 12, s1 = a.L1 << 12, s2 = a.L2 << 12, s3 = a.L3 << 12, s4 = a.L4 << 12;
         ulong lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0, lo4 = 0, hi4 = 0;
-        Acc(ref lo0, ref hi0, a.L0, s0); Acc(ref lo0, ref hi0, a1x38, s4); Acc(ref lo0, ref hi0, a2x38, s3);
-        Acc(ref lo1, ref hi1, d0, s1); Acc(ref lo1, ref hi1, a2x38, s4); Acc(ref lo1, ref hi1, a3x19, s3);
-        Acc(ref lo2, ref hi2, d0, s2); Acc(ref lo2, ref hi2, a.L1, s1); Acc(ref lo2, ref hi2, a3x38, s4);
-        Acc(ref lo3, ref hi3, d0, s3); Acc(ref lo3, ref hi3, d1, s2); Acc(ref lo3, ref hi3, a4x19, s4);
-        Acc(ref lo4, ref hi4, d0, s4); Acc(ref lo4, ref hi4, d1, s3); Acc(ref lo4, ref hi4, a.L2, s2);
+        Acc<T>(ref lo0, ref hi0, a.L0, s0); Acc<T>(ref lo0, ref hi0, a1x38, s4); Acc<T>(ref lo0, ref hi0, a2x38, s3);
+        Acc<T>(ref lo1, ref hi1, d0, s1); Acc<T>(ref lo1, ref hi1, a2x38, s4); Acc<T>(ref lo1, ref hi1, a3x19, s3);
+        Acc<T>(ref lo2, ref hi2, d0, s2); Acc<T>(ref lo2, ref hi2, a.L1, s1); Acc<T>(ref lo2, ref hi2, a3x38, s4);
+        Acc<T>(ref lo3, ref hi3, d0, s3); Acc<T>(ref lo3, ref hi3, d1, s2); Acc<T>(ref lo3, ref hi3, a4x19, s4);
+        Acc<T>(ref lo4, ref hi4, d0, s4); Acc<T>(ref lo4, ref hi4, d1, s3); Acc<T>(ref lo4, ref hi4, a.L2, s2);
         return Combine(lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4);
     }
 
@@ -139,11 +147,30 @@ internal struct Field25519
 
     /// <summary>Adds x · y, y = z · 2^12 with z below 2^52, as bits 0-51 to <paramref name="lo"/> and bits 52 and up to <paramref name="hi"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Acc(ref ulong lo, ref ulong hi, ulong x, ulong y)
+    private static void Acc<T>(ref ulong lo, ref ulong hi, ulong x, ulong y) where T : struct, IHighMultiply
     {
-        // The high half alone where BMI2 has it: Math.BigMul's out parameter makes the JIT keep the low half in memory.
         lo += (x * y) >> 12;
-        hi += Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(x, y) : Math.BigMul(x, y, out _);
+        hi += T.High(x, y);
+    }
+
+    /// <summary>
+    /// The high 64 bits of a 64 × 64-bit product. Chosen once per multiplication rather than per limb product, so the
+    /// products run without a branch (which also keeps fuzzing instrumentation, one counter per branch, out of them).
+    /// </summary>
+    private interface IHighMultiply
+    {
+        static abstract ulong High(ulong x, ulong y);
+    }
+
+    // The high half alone with BMI2's MULX: Math.BigMul's out parameter makes the JIT keep the low half in memory.
+    private readonly struct Bmi2High : IHighMultiply
+    {
+        public static ulong High(ulong x, ulong y) => Bmi2.X64.MultiplyNoFlags(x, y);
+    }
+
+    private readonly struct PortableHigh : IHighMultiply
+    {
+        public static ulong High(ulong x, ulong y) => Math.BigMul(x, y, out _);
     }
 
     /// <summary>Limb i of a product is lo_i + 2^52 hi_i; carries each hi (and lo's excess over 51 bits) into the next limb.</summary>

@@ -100,6 +100,23 @@ public class ResumptionTests
     }
 
     [Fact]
+    public void AServerWhoseTicketKeysWereDisposedConnectsWithoutIssuingTickets()
+    {
+        // Disposed keys are cleared (a derived key's secret too): nothing may be sealed or opened with them any more.
+        var (c, s, cache) = Options(SessionTicketKeys.FromSecret(Enumerable.Repeat((byte)7, 32).ToArray()));
+        using (Connect(c, s)) { }
+        var ticket = cache.Take("localhost", DateTimeOffset.UtcNow);
+        Assert.NotNull(ticket);
+        s.SessionTicketKeys!.Dispose();
+        cache.Add(ticket);
+        using var after = Connect(c, s);
+        Assert.False(after.Server.Resumed);
+        after.ClientSends("still connected"u8);
+        Assert.Equal("still connected"u8.ToArray(), after.ServerReceived.WrittenSpan.ToArray());
+        Assert.Equal(0, cache.Count);
+    }
+
+    [Fact]
     public void TicketsAreNotUsedForAnotherServerName()
     {
         var (c, s, cache) = Options();

@@ -15,7 +15,7 @@ public class SessionTicketKeysTests
         var written = new bool[NonceLength];
         for (int i = 0; i < 8; i++)
         {
-            var ticket = keys.Seal(plaintext);
+            var ticket = keys.Seal(plaintext)!;
             for (int j = 0; j < NonceLength; j++) written[j] |= ticket[NonceAt + j] != 0;
             Assert.DoesNotContain(tickets, t => t.AsSpan(NonceAt, NonceLength).SequenceEqual(ticket.AsSpan(NonceAt, NonceLength)));
             tickets.Add(ticket);
@@ -38,7 +38,7 @@ public class SessionTicketKeysTests
             {
                 var plaintext = new byte[1 + random.Next(300)];
                 random.NextBytes(plaintext);
-                var ticket = keys.Seal(plaintext);
+                var ticket = keys.Seal(plaintext)!;
                 Assert.Equal(plaintext, keys.Open(ticket));
             }
         }, TaskCreationOptions.LongRunning));
@@ -50,13 +50,28 @@ public class SessionTicketKeysTests
     {
         using var keys = SessionTicketKeys.CreateRandom();
         byte[] first = [7, 8, 9];
-        var ticket = keys.Seal(first);
+        var ticket = keys.Seal(first)!;
         for (int i = 0; i < 10_000; i++) keys.Seal(BitConverter.GetBytes(i));
         var tampered = (byte[])ticket.Clone();
         tampered[^1] ^= 1;
         Assert.Null(keys.Open(tampered));
         Assert.Equal(first, keys.Open(ticket));
         Assert.Equal(first, keys.Open(ticket));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DisposedKeysNeitherSealNorOpen(bool fromSecret)
+    {
+        // After Dispose a derived key would come from a zeroed secret, a predictable key: nothing is sealed or opened.
+        var keys = fromSecret ? SessionTicketKeys.FromSecret(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) : SessionTicketKeys.CreateRandom();
+        byte[] plaintext = [1, 2, 3];
+        var ticket = keys.Seal(plaintext)!;
+        Assert.Equal(plaintext, keys.Open(ticket));
+        keys.Dispose();
+        Assert.Null(keys.Seal(plaintext));
+        Assert.Null(keys.Open(ticket));
     }
 
     private sealed class Clock : TimeProvider
@@ -76,12 +91,12 @@ public class SessionTicketKeysTests
             ? SessionTicketKeys.FromSecret(new byte[32], interval, clock)
             : SessionTicketKeys.CreateRandom(interval, clock);
         byte[] plaintext = [1, 2, 3];
-        var old = keys.Seal(plaintext);
+        var old = keys.Seal(plaintext)!;
         clock.Now += interval;
-        var previous = keys.Seal(plaintext);
+        var previous = keys.Seal(plaintext)!;
         Assert.Equal(plaintext, keys.Open(old));
         clock.Now += interval;
-        var current = keys.Seal(plaintext);
+        var current = keys.Seal(plaintext)!;
         Assert.Null(keys.Open(old));
         Assert.Equal(plaintext, keys.Open(previous));
         Assert.Equal(plaintext, keys.Open(current));

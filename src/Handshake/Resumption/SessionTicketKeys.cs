@@ -21,6 +21,7 @@ public sealed class SessionTicketKeys : IDisposable
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly Dictionary<long, TicketKey> _keys = [];
+    private bool _disposed;
 
     private SessionTicketKeys(byte[]? secret, TimeSpan rotationInterval, TimeProvider? time)
     {
@@ -46,20 +47,28 @@ public sealed class SessionTicketKeys : IDisposable
 
     private long Period(DateTimeOffset now) => now.ToUnixTimeMilliseconds() / (long)RotationInterval.TotalMilliseconds;
 
-    /// <summary>Encrypts a ticket's plaintext under the current period's key: key_name || nonce || ciphertext || tag.</summary>
-    internal byte[] Seal(ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// Encrypts a ticket's plaintext under the current period's key: key_name || nonce || ciphertext || tag; null once
+    /// the keys are disposed (no ticket is issued then).
+    /// </summary>
+    internal byte[]? Seal(ReadOnlySpan<byte> plaintext)
     {
-        var key = KeyFor(Period(_time.GetUtcNow()));
-        var ticket = new byte[KeyNameLength + 12 + plaintext.Length + 16];
-        key.Name.CopyTo(ticket, 0);
-        var nonce = ticket.AsSpan(KeyNameLength, 12);
-        SystemRandom.Fill(nonce);
-        using var gcm = key.Rent();
-        gcm.Aead.Seal(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
-        return ticket;
+        // A key cleared between the lookup and its use (rotation past it, or Dispose) is never used: look again.
+        while (KeyFor(Period(_time.GetUtcNow())) is { } key)
+        {
+            using var gcm = key.Rent();
+            if (gcm.Aead is not { } aead) continue;
+            var ticket = new byte[KeyNameLength + 12 + plaintext.Length + 16];
+            key.Name.CopyTo(ticket, 0);
+            var nonce = ticket.AsSpan(KeyNameLength, 12);
+            SystemRandom.Fill(nonce);
+            aead.Seal(nonce, plaintext, ticket.AsSpan(KeyNameLength + 12, plaintext.Length), ticket.AsSpan(ticket.Length - 16), key.Name);
+            return ticket;
+        }
+        return null;
     }
 
-    /// <summary>Decrypts a ticket sealed by this or the previous period's key; null for any other value.</summary>
+    /// <summary>Decrypts a ticket sealed by this or the previous period's key; null for any other value, and once disposed.</summary>
     internal byte[]? Open(ReadOnlySpan<byte> ticket)
     {
         if (ticket.Length < KeyNameLength + 12 + 16) return null;
@@ -67,19 +76,22 @@ public sealed class SessionTicketKeys : IDisposable
         var name = ticket[..KeyNameLength];
         foreach (long period in (ReadOnlySpan<long>)[now, now - 1])
         {
-            var key = KeyFor(period);
+            if (KeyFor(period) is not { } key) return null;
             if (!name.SequenceEqual(key.Name)) continue;
-            var plaintext = new byte[ticket.Length - KeyNameLength - 12 - 16];
             using var gcm = key.Rent();
-            return gcm.Aead.Open(ticket.Slice(KeyNameLength, 12), ticket.Slice(KeyNameLength + 12, plaintext.Length), ticket[^16..], plaintext, name) ? plaintext : null;
+            if (gcm.Aead is not { } aead) return null;
+            var plaintext = new byte[ticket.Length - KeyNameLength - 12 - 16];
+            return aead.Open(ticket.Slice(KeyNameLength, 12), ticket.Slice(KeyNameLength + 12, plaintext.Length), ticket[^16..], plaintext, name) ? plaintext : null;
         }
         return null;
     }
 
-    private TicketKey KeyFor(long period)
+    /// <summary>The key of <paramref name="period"/>, made on first use; null once disposed.</summary>
+    private TicketKey? KeyFor(long period)
     {
         lock (_gate)
         {
+            if (_disposed) return null;
             if (_keys.TryGetValue(period, out var key)) return key;
             key = _secret is null ? TicketKey.Random() : TicketKey.Derive(_secret, period);
             _keys[period] = key;
@@ -93,10 +105,12 @@ public sealed class SessionTicketKeys : IDisposable
         }
     }
 
+    /// <summary>Clears every key; afterwards no ticket is sealed or opened.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
+            _disposed = true;
             foreach (var k in _keys.Values) k.Clear();
             _keys.Clear();
             if (_secret is not null) CryptographicOperations.ZeroMemory(_secret);
@@ -112,6 +126,7 @@ public sealed class SessionTicketKeys : IDisposable
     {
         private readonly Lock _aeadGate = new();
         private Aead? _aead = Aead.CreateAesGcm(key);
+        private bool _cleared;
 
         public byte[] Name { get; } = name;
         public byte[] Key { get; } = key;
@@ -135,38 +150,45 @@ public sealed class SessionTicketKeys : IDisposable
             return prk;
         }
 
-        /// <summary>The shared context if no other caller holds it, else a temporary one; dispose the lease after use.</summary>
+        /// <summary>
+        /// The shared context if no other caller holds it, else a temporary one; a lease without a context once the key
+        /// is cleared. Dispose the lease after use.
+        /// </summary>
         public AeadLease Rent()
         {
             if (_aeadGate.TryEnter())
             {
                 if (_aead is { } shared) return new AeadLease(shared, _aeadGate);
                 _aeadGate.Exit();
+                return default;
             }
-            return new AeadLease(Aead.CreateAesGcm(Key), null);
+            // The context is busy. Clear marks the key before zeroing it, so a key read after this check is still whole
+            // unless Clear runs in between; such a context then opens nothing and seals tickets nobody accepts.
+            return Volatile.Read(ref _cleared) ? default : new AeadLease(Aead.CreateAesGcm(Key), null);
         }
 
         public void Clear()
         {
-            CryptographicOperations.ZeroMemory(Key);
+            Volatile.Write(ref _cleared, true);
             // Waits for a caller still sealing or opening with the context.
             lock (_aeadGate)
             {
                 _aead?.Dispose();
                 _aead = null;
             }
+            CryptographicOperations.ZeroMemory(Key);
         }
     }
 
-    /// <summary>A key's context held by one caller (released on dispose), or a temporary context (disposed).</summary>
+    /// <summary>A key's context held by one caller (released on dispose), a temporary context (disposed), or none (the key was cleared).</summary>
     private readonly ref struct AeadLease(Aead aead, Lock? held)
     {
-        public Aead Aead { get; } = aead;
+        public Aead? Aead { get; } = aead;
 
         public void Dispose()
         {
-            if (held is null) Aead.Dispose();
-            else held.Exit();
+            if (held is not null) held.Exit();
+            else Aead?.Dispose();
         }
     }
 }

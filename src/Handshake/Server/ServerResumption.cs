@@ -142,6 +142,8 @@ internal static class ServerResumption
             var ticket = sealer.Seal(state);
             CryptographicOperations.ZeroMemory(state);
             CryptographicOperations.ZeroMemory(psk);
+            // The application disposed the ticket keys: no more tickets.
+            if (ticket is null) break;
             writer.Clear();
             new NewSessionTicket
             {

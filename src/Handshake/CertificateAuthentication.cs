@@ -13,6 +13,9 @@ namespace TlsEngine;
 /// </summary>
 internal static class CertificateAuthentication
 {
+    // Room for the in-memory ECDSA keys' signatures (141 bytes at most, P-521); keys that cannot sign into it return arrays.
+    private const int StackSignatureLength = 256;
+
     /// <summary>The first scheme of our key that the peer offered and our options allow, or null (RFC 8446 §4.4.3).</summary>
     public static SignatureScheme? ChooseScheme(TlsCertificate certificate, IReadOnlyList<SignatureScheme> peerOffered, IList<SignatureScheme> allowed)
     {
@@ -59,7 +62,7 @@ internal static class CertificateAuthentication
         Span<byte> content = stackalloc byte[CertificateVerify.MaxSignedContentLength];
         content = content[..CertificateVerify.WriteSignedContent(server, transcriptHash, content)];
         // A key that can signs into a stack buffer (no signature array per handshake); others return an array.
-        Span<byte> signature = stackalloc byte[256];
+        Span<byte> signature = stackalloc byte[StackSignatureLength];
         if (certificate.Key.TrySign(scheme, content, signature, out int written))
             CertificateVerify.Write(w, scheme, signature[..written]);
         else

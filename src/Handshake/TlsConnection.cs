@@ -160,6 +160,50 @@ public sealed partial class TlsConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Protects plaintext held in several buffers (a Pipelines <see cref="ReadOnlySequence{T}"/>) as full records: a
+    /// record that would straddle two segments is gathered first (into a stack buffer, cleared afterwards), so small
+    /// segments — a <see cref="System.IO.Pipelines.Pipe"/>'s are 4 KiB by default — do not become small records, each
+    /// with its own header, tag and AEAD call. Otherwise as <see cref="Encrypt(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.
+    /// </summary>
+    public void Encrypt(in ReadOnlySequence<byte> plaintext, IBufferWriter<byte> transmit)
+    {
+        if (plaintext.IsSingleSegment)
+        {
+            Encrypt(plaintext.FirstSpan, transmit);
+            return;
+        }
+        Span<byte> gather = stackalloc byte[RecordHeader.MaxPlaintextLength];
+        int gathered = 0;
+        try
+        {
+            var rest = plaintext;
+            while (!rest.IsEmpty)
+            {
+                // The write state (and so the record size limit) may change inside Encrypt: a KeyUpdate.
+                int max = Math.Min(gather.Length, Records.MaxFragmentLength);
+                var first = rest.FirstSpan;
+                if (first.Length >= max || rest.Length == first.Length)
+                {
+                    // Whole records from this segment; its tail joins the next segment's head, unless it is the last.
+                    int whole = rest.Length == first.Length ? first.Length : first.Length - first.Length % max;
+                    Encrypt(first[..whole], transmit);
+                    rest = rest.Slice(whole);
+                    continue;
+                }
+                int n = (int)Math.Min(max, rest.Length);
+                rest.Slice(0, n).CopyTo(gather);
+                gathered = Math.Max(gathered, n);
+                Encrypt(gather[..n], transmit);
+                rest = rest.Slice(n);
+            }
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(gather[..gathered]);
+        }
+    }
+
     /// <summary>Sends a KeyUpdate (RFC 8446 §4.6.3); with <paramref name="requestPeer"/> the peer updates its keys too.</summary>
     public void UpdateKeys(IBufferWriter<byte> transmit, bool requestPeer)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using TlsEngine.Crypto;
+using TlsEngine.Testing;
 
 namespace TlsEngine.Record.Tests;
 
@@ -126,22 +127,8 @@ public class RecordLayerTests
         var output = new ArrayBufferWriter<byte>();
         new RecordLayer().Write(ContentType.Handshake, [1, 2, 3, 4, 5, 6], output);
         var bytes = output.WrittenMemory.ToArray();
-        var first = new Segment(bytes.AsMemory(0, 3));
-        var last = first.Append(bytes.AsMemory(3));
-        var seq = new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        var seq = Segments.Split(bytes, 3);
         var records = ReadAll(new RecordLayer(), seq);
         Assert.Equal(bytes, records[0].Record);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
-            Next = next;
-            return next;
-        }
     }
 }

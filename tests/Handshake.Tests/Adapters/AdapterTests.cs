@@ -9,7 +9,7 @@ using TlsEngine.Tests.Support;
 
 namespace TlsEngine.Tests.Adapters;
 
-/// <summary>The Stream adapter over loopback TCP and the Pipelines adapter over in-memory pipes.</summary>
+/// <summary>The Stream adapter over loopback TCP and the Pipelines adapter over in-memory pipes and loopback TCP.</summary>
 public class AdapterTests
 {
     private static async Task<(TcpListener Listener, IPEndPoint EndPoint)> ListenAsync()
@@ -220,6 +220,93 @@ public class AdapterTests
         await server.Output.WriteAsync("bye"u8.ToArray(), cts.Token);
         await server.Output.CompleteAsync();
         Assert.Equal("bye"u8.ToArray(), await ReadAllAsync(client.Input, cts.Token));
+    }
+
+    [Fact]
+    public async Task PipesOverTcpStreamsCarryBulkDataBothWaysAndClose()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        s.AnswerCloseNotify = false; // half-close: the server still answers after the client's close_notify
+        var (listener, endpoint) = await ListenAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var accepted = listener.AcceptSocketAsync(cts.Token);
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(endpoint, cts.Token);
+        var socket = await accepted;
+        var clientStream = tcp.GetStream();
+        await using var client = TlsPipe.Create(clientStream, TlsConnection.CreateClient(c));
+        await using var server = TlsPipe.Create(new NetworkStream(socket, ownsSocket: true), TlsConnection.CreateServer(s));
+        await Task.WhenAll(client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token), server.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token));
+
+        // More than the transport reader's 64 KiB buffer, in writes that do not line up with records.
+        var payload = RandomNumberGenerator.GetBytes(1_000_003);
+        var reading = ReadAllAsync(server.Input, cts.Token);
+        for (int offset = 0; offset < payload.Length; offset += 50_000)
+            await client.Output.WriteAsync(payload.AsMemory(offset, Math.Min(50_000, payload.Length - offset)), cts.Token);
+        await client.Output.CompleteAsync();
+        Assert.Equal(payload, await reading);
+        Assert.True(server.Connection.PeerClosed);
+
+        await server.Output.WriteAsync("bye"u8.ToArray(), cts.Token);
+        await server.Output.CompleteAsync();
+        Assert.Equal("bye"u8.ToArray(), await ReadAllAsync(client.Input, cts.Token));
+
+        // The stream goes with the pipe; disposing twice is harmless.
+        await client.DisposeAsync();
+        Assert.Throws<ObjectDisposedException>(() => clientStream.ReadByte());
+        await client.DisposeAsync();
+        listener.Stop();
+    }
+
+    [Fact]
+    public void PipeOverANullStreamIsRefused()
+    {
+        var (c, _) = Loopback.MutualOptions();
+        Assert.Throws<ArgumentNullException>(() => TlsPipe.Create(null!, TlsConnection.CreateClient(c)));
+    }
+
+    [Fact]
+    public async Task PipeOutputInFourKibSegmentsGoesOutAsFullRecords()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        var clientToTap = new Pipe();
+        var tapToServer = new Pipe();
+        var serverToClient = new Pipe();
+        var wire = new MemoryStream();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // Records the client's ciphertext on its way to the server.
+        var tap = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var result = await clientToTap.Reader.ReadAsync(cts.Token);
+                foreach (var segment in result.Buffer)
+                {
+                    lock (wire) wire.Write(segment.Span);
+                    await tapToServer.Writer.WriteAsync(segment, cts.Token);
+                }
+                clientToTap.Reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted) break;
+            }
+            await tapToServer.Writer.CompleteAsync();
+        });
+        await using var client = new TlsPipe(new DuplexPipe(serverToClient.Reader, clientToTap.Writer), TlsConnection.CreateClient(c));
+        await using var server = new TlsPipe(new DuplexPipe(tapToServer.Reader, serverToClient.Writer), TlsConnection.CreateServer(s));
+        await Task.WhenAll(client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token), server.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token));
+        long before;
+        lock (wire) before = wire.Length;
+
+        // One 64 KiB write: the plaintext pipe holds it in 4 KiB segments (its default), the records are still full.
+        var payload = RandomNumberGenerator.GetBytes(65536);
+        await client.Output.WriteAsync(payload, cts.Token);
+        await client.Output.CompleteAsync();
+        Assert.Equal(payload, await ReadAllAsync(server.Input, cts.Token));
+        await tap;
+        byte[] sent;
+        lock (wire) sent = wire.ToArray()[(int)before..];
+        var lengths = HandshakeTests.SplitRecords(sent).Select(r => r.Length - 5).ToList();
+        // Four application data records of 16,384 bytes (+1 content type +16 tag), then the close_notify alert.
+        Assert.Equal([16401, 16401, 16401, 16401, 2 + 1 + 16], lengths);
     }
 
     [Fact]

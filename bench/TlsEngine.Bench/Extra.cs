@@ -36,6 +36,13 @@ internal static class Extra
         }
     }
 
+    /// <summary>The values an earlier <see cref="Write"/> stored under <paramref name="name"/>, or null.</summary>
+    internal static Dictionary<string, double>? TryRead(string name)
+    {
+        string path = Path.Combine(ResultsDirectory, $"extra-{name}.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(path)) : null;
+    }
+
     internal static void Write(string name, Dictionary<string, double> values)
     {
         Directory.CreateDirectory(ResultsDirectory);

@@ -6,7 +6,7 @@ using TlsEngine.Bench;
 // TlsEngine.Bench split N                                     server/client CPU split of a handshake, per step
 // TlsEngine.Bench interleaved N                              headline handshakes and floor in rounds, thread-CPU medians
 // TlsEngine.Bench allocs N [cached|resumed]                   our handshake allocations by type (sampled)
-// TlsEngine.Bench tcpbulk ours|sslstream|bouncycastle MB     bulk throughput over loopback TCP (wall clock)
+// TlsEngine.Bench tcpbulk ours|ourspipe|sslstream|bouncycastle MB [ROUND]  bulk over loopback TCP (wall clock; median of rounds)
 // TlsEngine.Bench tcpidle ours|sslstream N                   managed memory per idle TLS endpoint over loopback TCP
 // TlsEngine.Bench figures [DIR]                               the summary lines from the latest results
 switch (args.FirstOrDefault())
@@ -17,6 +17,8 @@ switch (args.FirstOrDefault())
         return TcpIdle.Run(lib, int.Parse(n, System.Globalization.CultureInfo.InvariantCulture));
     case "tcpbulk" when args is [_, var lib, var mb]:
         return TcpBulk.Run(lib, int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture));
+    case "tcpbulk" when args is [_, var lib, var mb, var round]:
+        return TcpBulk.Run(lib, int.Parse(mb, System.Globalization.CultureInfo.InvariantCulture), int.Parse(round, System.Globalization.CultureInfo.InvariantCulture));
     case "figures":
         return Figures.Run(args.Length > 1 ? args[1] : Extra.ResultsDirectory);
 }

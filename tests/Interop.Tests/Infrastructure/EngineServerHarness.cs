@@ -24,6 +24,7 @@ public sealed class EngineServerHarness : IAsyncDisposable
     public string TraceFile { get; }
     public OpenSslProcess? Client { get; private set; }
     public TlsStream? Tls { get; private set; }
+    public TlsPipe? Pipe { get; private set; }
 
     /// <summary>
     /// Starts <c>openssl s_client -connect 127.0.0.1:PORT -tls1_3 -trace -msgfile TRACE</c> plus <paramref name="args"/>.
@@ -55,6 +56,16 @@ public sealed class EngineServerHarness : IAsyncDisposable
         return Tls;
     }
 
+    /// <summary>Accepts the connection and runs our server handshake through the Pipelines adapter (<see cref="TlsPipe.Create"/>).</summary>
+    public async Task<TlsPipe> AcceptPipeAsync(TlsServerOptions options, CancellationToken ct)
+    {
+        _socket = await _listener.AcceptSocketAsync(ct);
+        _listener.Stop();
+        Pipe = TlsPipe.Create(new NetworkStream(_socket, ownsSocket: true), TlsConnection.CreateServer(options));
+        await Pipe.HandshakeAsync(Timeouts.Step, ct);
+        return Pipe;
+    }
+
     public OpenSslTrace Trace() => OpenSslTrace.Load(TraceFile);
 
     public async ValueTask DisposeAsync()
@@ -69,6 +80,7 @@ public sealed class EngineServerHarness : IAsyncDisposable
             {
             }
         }
+        if (Pipe is not null) await Pipe.DisposeAsync();
         _socket?.Dispose();
         _listener.Stop();
         if (Client is not null) await Client.DisposeAsync();

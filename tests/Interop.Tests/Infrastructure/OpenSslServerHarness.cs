@@ -23,6 +23,7 @@ public sealed class OpenSslServerHarness : IAsyncDisposable
     public int Port { get; }
     public string TraceFile { get; }
     public TlsStream? Tls { get; private set; }
+    public TlsPipe? Pipe { get; private set; }
 
     /// <summary>The socket stream under our TlsStream, counting what s_server sent.</summary>
     public ObservedStream? Transport { get; private set; }
@@ -77,6 +78,16 @@ public sealed class OpenSslServerHarness : IAsyncDisposable
         return Tls;
     }
 
+    /// <summary>Connects and runs our client handshake through the Pipelines adapter (<see cref="TlsPipe.Create"/>).</summary>
+    public async Task<TlsPipe> ConnectPipeAsync(TlsClientOptions options, CancellationToken ct)
+    {
+        _tcp = new TcpClient();
+        await _tcp.ConnectAsync(IPAddress.Loopback, Port, ct);
+        Pipe = TlsPipe.Create(_tcp.GetStream(), TlsConnection.CreateClient(options));
+        await Pipe.HandshakeAsync(Timeouts.Step, ct);
+        return Pipe;
+    }
+
     public OpenSslTrace Trace() => OpenSslTrace.Load(TraceFile);
 
     public async ValueTask DisposeAsync()
@@ -91,6 +102,7 @@ public sealed class OpenSslServerHarness : IAsyncDisposable
             {
             }
         }
+        if (Pipe is not null) await Pipe.DisposeAsync();
         _tcp?.Dispose();
         await Server.DisposeAsync();
     }

@@ -86,6 +86,46 @@ public class X25519FixedBaseTests
         AssertIs(looseValue % P, loose);
     }
 
+    /// <summary>
+    /// The divsteps inversion (Inverse25519) against a^(p-2) over integers: every power of two and p minus it, values
+    /// next to p and to the 62-bit limb edges, 20,000 random values, and a loosely reduced input whose value is ≥ p.
+    /// </summary>
+    [Fact]
+    public void InversionMatchesFermatOverIntegers()
+    {
+        var values = new List<BigInteger> { 0, 1, 2, 3, 19, P - 1, P - 2, P - 19, (BigInteger.One << 255) - 20 };
+        for (int k = 0; k < 255; k++)
+        {
+            values.Add(BigInteger.One << k);
+            values.Add(P - (BigInteger.One << k));
+            values.Add((BigInteger.One << k) - 1);
+        }
+        foreach (int edge in new[] { 62, 124, 186, 248 })
+        {
+            values.Add((BigInteger.One << edge) + 1);
+            values.Add(P - (BigInteger.One << edge) - 1);
+        }
+        var rng = new Random(590);
+        for (int i = 0; i < 20_000; i++)
+        {
+            var bytes = new byte[33];
+            rng.NextBytes(bytes);
+            bytes[32] = 0;
+            values.Add(new BigInteger(bytes) % P);
+        }
+        foreach (var value in values)
+        {
+            var a = value % P;
+            AssertIs(a.IsZero ? 0 : BigInteger.ModPow(a, P - 2, P), Field25519.Invert(Field25519.FromInteger(a)));
+        }
+        var loose = new Field25519 { L0 = (1UL << 52) - 1, L1 = (1UL << 52) - 1, L2 = (1UL << 52) - 1, L3 = (1UL << 52) - 1, L4 = (1UL << 52) - 1 };
+        BigInteger looseValue = 0;
+        for (int i = 4; i >= 0; i--) looseValue = (looseValue << 51) + ((BigInteger.One << 52) - 1);
+        AssertIs(BigInteger.ModPow(looseValue % P, P - 2, P), Field25519.Invert(loose));
+        // p itself, in canonical limbs, is zero.
+        AssertIs(0, Field25519.Invert(new Field25519 { L0 = (1UL << 51) - 19, L1 = (1UL << 51) - 1, L2 = (1UL << 51) - 1, L3 = (1UL << 51) - 1, L4 = (1UL << 51) - 1 }));
+    }
+
     [Fact]
     public void SelectTakesTheSecondOnlyUnderAFullMask()
     {

@@ -42,8 +42,8 @@ extra="$results/extra.txt"
 if [ -z "${FILTER:-}" ]; then
   {
     for lib in ours sslstream bouncycastle; do dotnet "$dll" idle "$lib" "$idle"; done
-    # Three rounds taking turns; each library's figure is the median of its rounds (see TcpBulk.cs).
-    for round in 1 2 3; do
+    # Five rounds taking turns; each library's figure is the median of its rounds (see TcpBulk.cs).
+    for round in 1 2 3 4 5; do
       for lib in ours sslstream bouncycastle ourspipe; do dotnet "$dll" tcpbulk "$lib" "$tcpmb" "$round"; done
     done
     for lib in ours sslstream; do dotnet "$dll" tcpidle "$lib" "$idle"; done

@@ -15,7 +15,7 @@ namespace TlsEngine.Bench;
 /// time (not one thread's CPU) and it moves with the machine's load: compare libraries within one run. Each library
 /// uses its native I/O model — ours and SslStream async streams, BouncyCastle's blocking <c>TlsProtocol.Stream</c> on
 /// dedicated threads; <c>ourspipe</c> is ours through the Pipelines adapter. run.sh runs each library in its own
-/// process, in three rounds that take turns (ours, SslStream, BouncyCastle, ours through pipes, ours, ...):
+/// process, in five rounds that take turns (ours, SslStream, BouncyCastle, ours through pipes, ours, ...):
 /// <c>tcpbulk LIB MB ROUND</c> with ROUND above 1 adds its figure to those of the earlier rounds in
 /// <c>extra-tcpbulk-LIB.json</c> and reports their median, so one slow minute on a shared machine does not decide the
 /// ratio.

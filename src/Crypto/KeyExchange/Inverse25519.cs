@@ -166,30 +166,16 @@ internal static class Inverse25519
         return new Signed62 { V0 = r0, V1 = r1, V2 = r2, V3 = r3, V4 = (long)Shift62(c).Lo };
     }
 
-    /// <summary>(f, g) = [u v; q r]·(f, g) / 2^62 (exact: the batch made the low 62 bits zero).</summary>
+    /// <summary>
+    /// (f, g) = [u v; q r]·(f, g) / 2^62. The batch made the low 62 bits of both rows zero, so the correction of
+    /// <see cref="Combine"/> stays 0 and adds nothing.
+    /// </summary>
     private static void UpdateFg(ref Signed62 f, ref Signed62 g, long u, long v, long q, long r)
     {
-        var newF = Combine(f, g, u, v);
-        var newG = Combine(f, g, q, r);
+        var newF = Combine(f, g, u, v, 0);
+        var newG = Combine(f, g, q, r, 0);
         f = newF;
         g = newG;
-    }
-
-    /// <summary>(x·a + y·b) / 2^62 for one row (x, y) of the matrix.</summary>
-    private static Signed62 Combine(in Signed62 a, in Signed62 b, long x, long y)
-    {
-        var c = Add(Mul(x, a.V0), Mul(y, b.V0));
-        Debug.Assert((c.Lo & M62) == 0, "the batch made the low 62 bits zero");
-        c = Shift62(c);
-        c = Add(c, Add(Mul(x, a.V1), Mul(y, b.V1)));
-        long r0 = (long)(c.Lo & M62);
-        c = Add(Shift62(c), Add(Mul(x, a.V2), Mul(y, b.V2)));
-        long r1 = (long)(c.Lo & M62);
-        c = Add(Shift62(c), Add(Mul(x, a.V3), Mul(y, b.V3)));
-        long r2 = (long)(c.Lo & M62);
-        c = Add(Shift62(c), Add(Mul(x, a.V4), Mul(y, b.V4)));
-        long r3 = (long)(c.Lo & M62);
-        return new Signed62 { V0 = r0, V1 = r1, V2 = r2, V3 = r3, V4 = (long)Shift62(c).Lo };
     }
 
     /// <summary>r in (-2p, p), negated when <paramref name="sign"/> is negative, brought into [0, p).</summary>

@@ -153,12 +153,18 @@ public sealed class TlsPipe : IDuplexPipe, IAsyncDisposable
             while (true)
             {
                 var result = await reader.ReadAsync(_stop.Token).ConfigureAwait(false);
-                if (!result.Buffer.IsEmpty)
+                long length = result.Buffer.Length;
+                if (length > 0)
                 {
                     lock (_out.Sync) Connection.Encrypt(result.Buffer, _out);
                 }
                 reader.AdvanceTo(result.Buffer.End);
-                await SendAsync(wait: true, _stop.Token).ConfigureAwait(false);
+                // A full record or more is written behind: the transport takes these records while this loop seals the
+                // next (OutgoingQueue.SendBehindAsync); less waits for the transport, so small messages go out at once.
+                if (length >= RecordHeader.MaxPlaintextLength && !result.IsCompleted)
+                    await _out.SendBehindAsync(_stop.Token).ConfigureAwait(false);
+                else
+                    await SendAsync(wait: true, _stop.Token).ConfigureAwait(false);
                 if (result.IsCompleted) break;
             }
             lock (_out.Sync) Connection.Close(_out);

@@ -310,6 +310,39 @@ public class AdapterTests
     }
 
     [Fact]
+    public async Task PipeBulkWriteToAGoneTransportFailsTheOutputInsteadOfHanging()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        var clientToServer = new Pipe();
+        var serverToClient = new Pipe();
+        await using var client = new TlsPipe(new DuplexPipe(serverToClient.Reader, clientToServer.Writer), TlsConnection.CreateClient(c));
+        await using var server = new TlsPipe(new DuplexPipe(clientToServer.Reader, serverToClient.Writer), TlsConnection.CreateServer(s));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await Task.WhenAll(client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token), server.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token));
+        await server.DisposeAsync();
+        // The transport's far end is gone: its writes fail once nobody reads them.
+        await clientToServer.Reader.CompleteAsync(new IOException("transport reset"));
+
+        // Full records are written behind; the failure reaches the application's writes (an exception or a completed flush).
+        var chunk = new byte[64 * 1024];
+        var failed = false;
+        for (int i = 0; i < 64 && !failed; i++)
+        {
+            try
+            {
+                var flush = await client.Output.WriteAsync(chunk, cts.Token);
+                failed = flush.IsCompleted;
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                failed = true;
+            }
+        }
+        Assert.True(failed, "writes to a gone transport kept succeeding");
+        Assert.False(cts.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task PipeHandshakeFailureSurfacesTheAlert()
     {
         var (c, s) = Loopback.MutualOptions();

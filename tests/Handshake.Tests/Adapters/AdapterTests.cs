@@ -259,6 +259,66 @@ public class AdapterTests
     }
 
     [Fact]
+    public async Task PipeWritingBehindAnswersKeyUpdatesBetweenItsRecords()
+    {
+        // Our TlsPipe client writes 2 MB behind while a TlsStream server asks it to update its keys every 256 KiB it
+        // receives: the pipe's read loop queues each KeyUpdate answer between the records its write loop seals, and
+        // every record must still go out in sequence under the right key. Then the other way round.
+        var (c, s) = Loopback.MutualOptions();
+        var (listener, endpoint) = await ListenAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var accepted = listener.AcceptSocketAsync(cts.Token);
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(endpoint, cts.Token);
+        var socket = await accepted;
+        await using var client = TlsPipe.Create(tcp.GetStream(), TlsConnection.CreateClient(c));
+        var serverTask = TlsStream.AcceptAsync(new NetworkStream(socket, ownsSocket: true), s, cts.Token);
+        await client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token);
+        await using var server = await serverTask;
+
+        var toServer = RandomNumberGenerator.GetBytes(2_000_000);
+        var writing = Task.Run(async () =>
+        {
+            for (int at = 0; at < toServer.Length; at += 100_000)
+                await client.Output.WriteAsync(toServer.AsMemory(at, Math.Min(100_000, toServer.Length - at)), cts.Token);
+        }, cts.Token);
+        var received = new byte[toServer.Length];
+        int got = 0, updates = 0;
+        while (got < received.Length)
+        {
+            int n = await server.ReadAsync(received.AsMemory(got), cts.Token);
+            Assert.NotEqual(0, n);
+            got += n;
+            if (got / (256 * 1024) > updates)
+            {
+                updates++;
+                await server.UpdateKeysAsync(requestPeer: true, cts.Token);
+            }
+        }
+        await writing;
+        Assert.Equal(SHA256.HashData(toServer), SHA256.HashData(received));
+        Assert.True(updates >= 7, $"only {updates} KeyUpdates were requested");
+        // The pipe answered: the server's read keys changed (sequence numbers restart at each change, RFC 8446 §5.3),
+        // so fewer records arrived under the last keys than the 140 the pipe sent (20 writes of 6 full records and a tail).
+        Assert.True(server.Connection.Records.ReadProtection!.SequenceNumber < 140, "the pipe never answered a KeyUpdate");
+
+        // The pipe's own keys changed with each answer; its reads still decrypt what the server sends.
+        var toClient = RandomNumberGenerator.GetBytes(300_000);
+        await server.WriteAsync(toClient, cts.Token);
+        await server.FlushAsync(cts.Token);
+        var back = new MemoryStream();
+        while (back.Length < toClient.Length)
+        {
+            var result = await client.Input.ReadAsync(cts.Token);
+            foreach (var segment in result.Buffer) back.Write(segment.Span);
+            client.Input.AdvanceTo(result.Buffer.End);
+            Assert.False(result.IsCompleted && back.Length < toClient.Length, "the pipe's input ended early");
+        }
+        Assert.Equal(SHA256.HashData(toClient), SHA256.HashData(back.ToArray()));
+        listener.Stop();
+    }
+
+    [Fact]
     public void PipeOverANullStreamIsRefused()
     {
         var (c, _) = Loopback.MutualOptions();

@@ -86,6 +86,17 @@ public sealed class TlsPipe : IDuplexPipe, IAsyncDisposable
         _writeLoop ??= Task.Run(WriteLoopAsync, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Sends a KeyUpdate (RFC 8446 §4.6.3), asking the peer to update its keys too when <paramref name="requestPeer"/>.
+    /// Records already sealed go first; plaintext still in <see cref="Output"/> is sealed under the new keys.
+    /// Throws <see cref="InvalidOperationException"/> before the handshake completes or after close_notify was sent.
+    /// </summary>
+    public async Task UpdateKeysAsync(bool requestPeer, CancellationToken ct = default)
+    {
+        lock (_out.Sync) Connection.UpdateKeys(_out, requestPeer);
+        await SendAsync(wait: true, ct).ConfigureAwait(false);
+    }
+
     private async Task ReadLoopAsync()
     {
         var reader = _transport.Input;

@@ -319,6 +319,41 @@ public class AdapterTests
     }
 
     [Fact]
+    public async Task PipeUpdatesItsKeysOnRequestAndTheDataGoesOnUnderTheNewOnes()
+    {
+        var (c, s) = Loopback.MutualOptions();
+        s.AnswerCloseNotify = false; // half-close: the server still answers after the client's close_notify
+        var clientToServer = new Pipe();
+        var serverToClient = new Pipe();
+        await using var client = new TlsPipe(new DuplexPipe(serverToClient.Reader, clientToServer.Writer), TlsConnection.CreateClient(c));
+        await using var server = new TlsPipe(new DuplexPipe(clientToServer.Reader, serverToClient.Writer), TlsConnection.CreateServer(s));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // Before the handshake there are no keys to update.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => client.UpdateKeysAsync(requestPeer: false, cts.Token));
+        await Task.WhenAll(client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token), server.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token));
+
+        // One record each way under the first keys.
+        await server.Output.WriteAsync("hello"u8.ToArray(), cts.Token);
+        Assert.Equal("hello"u8.ToArray(), await ReadExactlyAsync(client.Input, 5, cts.Token));
+        await client.Output.WriteAsync("before"u8.ToArray(), cts.Token);
+        Assert.Equal("before"u8.ToArray(), await ReadExactlyAsync(server.Input, 6, cts.Token));
+
+        await client.UpdateKeysAsync(requestPeer: true, cts.Token);
+        await client.Output.WriteAsync("after"u8.ToArray(), cts.Token);
+        await client.Output.CompleteAsync();
+        Assert.Equal("after"u8.ToArray(), await ReadAllAsync(server.Input, cts.Token));
+        // Sequence numbers restart under new keys (RFC 8446 §5.3): the server read "after" and close_notify under the
+        // client's new keys (three records since "before" without the update).
+        Assert.Equal(2UL, server.Connection.Records.ReadProtection!.SequenceNumber);
+        // The server answered update_requested with its own KeyUpdate (§4.6.3) when it read the client's: its "reply"
+        // and close_notify are the first records under its new keys (three since "hello" without the answer).
+        await server.Output.WriteAsync("reply"u8.ToArray(), cts.Token);
+        await server.Output.CompleteAsync();
+        Assert.Equal("reply"u8.ToArray(), await ReadAllAsync(client.Input, cts.Token));
+        Assert.Equal(2UL, client.Connection.Records.ReadProtection!.SequenceNumber);
+    }
+
+    [Fact]
     public void PipeOverANullStreamIsRefused()
     {
         var (c, _) = Loopback.MutualOptions();
@@ -417,6 +452,15 @@ public class AdapterTests
         var peer = await Assert.ThrowsAsync<TlsAlertException>(() => serverTask);
         Assert.Equal(AlertDescription.BadCertificate, peer.Alert);
         Assert.True(peer.ReceivedFromPeer);
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(PipeReader reader, int count, CancellationToken ct)
+    {
+        var result = await reader.ReadAtLeastAsync(count, ct);
+        Assert.True(result.Buffer.Length == count, $"expected {count} bytes, got {result.Buffer.Length}");
+        var bytes = result.Buffer.ToArray();
+        reader.AdvanceTo(result.Buffer.End);
+        return bytes;
     }
 
     private static async Task<byte[]> ReadAllAsync(PipeReader reader, CancellationToken ct)

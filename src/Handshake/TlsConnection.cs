@@ -174,14 +174,14 @@ public sealed partial class TlsConnection : IDisposable
             return;
         }
         Span<byte> gather = stackalloc byte[RecordHeader.MaxPlaintextLength];
+        // The peer's record_size_limit (RFC 8449 §4) is settled by the handshake; a KeyUpdate inside Encrypt keeps it.
+        int max = Math.Min(gather.Length, Records.MaxFragmentLength);
         int gathered = 0;
         try
         {
             var rest = plaintext;
             while (!rest.IsEmpty)
             {
-                // The write state (and so the record size limit) may change inside Encrypt: a KeyUpdate.
-                int max = Math.Min(gather.Length, Records.MaxFragmentLength);
                 var first = rest.FirstSpan;
                 if (first.Length >= max || rest.Length == first.Length)
                 {

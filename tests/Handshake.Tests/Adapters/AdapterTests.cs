@@ -298,9 +298,20 @@ public class AdapterTests
         await writing;
         Assert.Equal(SHA256.HashData(toServer), SHA256.HashData(received));
         Assert.True(updates >= 7, $"only {updates} KeyUpdates were requested");
-        // The pipe answered: the server's read keys changed (sequence numbers restart at each change, RFC 8446 §5.3),
-        // so fewer records arrived under the last keys than the 140 the pipe sent (20 writes of 6 full records and a tail).
-        Assert.True(server.Connection.Records.ReadProtection!.SequenceNumber < 140, "the pipe never answered a KeyUpdate");
+        // When the pipe has read "sync", sent after the requests, it has queued its answers; "end" follows them. (On a
+        // fast run all 2 MB can be in the socket buffers before the first request arrives: then the answers come after
+        // the data rather than between its records.)
+        await server.WriteAsync("sync"u8.ToArray(), cts.Token);
+        await server.FlushAsync(cts.Token);
+        Assert.Equal("sync"u8.ToArray(), await ReadExactlyAsync(client.Input, 4, cts.Token));
+        await client.Output.WriteAsync("end"u8.ToArray(), cts.Token);
+        var end = new byte[3];
+        await server.ReadExactlyAsync(end, cts.Token);
+        Assert.Equal("end"u8.ToArray(), end);
+        // The pipe answered: the server's read keys changed (sequence numbers restart at each change, RFC 8446 §5.3), so
+        // fewer records arrived under the last keys than the 141 the pipe sent (20 writes of 6 full records and a tail,
+        // then "end").
+        Assert.True(server.Connection.Records.ReadProtection!.SequenceNumber < 141, "the pipe never answered a KeyUpdate");
 
         // The pipe's own keys changed with each answer; its reads still decrypt what the server sends.
         var toClient = RandomNumberGenerator.GetBytes(300_000);

@@ -20,6 +20,23 @@ public class AdapterTests
         return (listener, (IPEndPoint)listener.LocalEndpoint);
     }
 
+    /// <summary>A connected loopback TCP pair: the client's TcpClient (Nagle off) and the socket the server accepted.</summary>
+    private static async Task<(TcpClient Client, Socket Server)> ConnectedPairAsync(CancellationToken ct)
+    {
+        var (listener, endpoint) = await ListenAsync();
+        try
+        {
+            var accepted = listener.AcceptSocketAsync(ct);
+            var tcp = new TcpClient { NoDelay = true };
+            await tcp.ConnectAsync(endpoint, ct);
+            return (tcp, await accepted);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     [Fact]
     public async Task StreamsExchangeDataOverLoopbackAndCloseGracefully()
     {
@@ -227,12 +244,8 @@ public class AdapterTests
     {
         var (c, s) = Loopback.MutualOptions();
         s.AnswerCloseNotify = false; // half-close: the server still answers after the client's close_notify
-        var (listener, endpoint) = await ListenAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var accepted = listener.AcceptSocketAsync(cts.Token);
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(endpoint, cts.Token);
-        var socket = await accepted;
+        var (tcp, socket) = await ConnectedPairAsync(cts.Token);
         var clientStream = tcp.GetStream();
         await using var client = TlsPipe.Create(clientStream, TlsConnection.CreateClient(c));
         await using var server = TlsPipe.Create(new NetworkStream(socket, ownsSocket: true), TlsConnection.CreateServer(s));
@@ -255,7 +268,6 @@ public class AdapterTests
         await client.DisposeAsync();
         Assert.Throws<ObjectDisposedException>(() => clientStream.ReadByte());
         await client.DisposeAsync();
-        listener.Stop();
     }
 
     [Fact]
@@ -265,12 +277,8 @@ public class AdapterTests
         // receives: the pipe's read loop queues each KeyUpdate answer between the records its write loop seals, and
         // every record must still go out in sequence under the right key. Then the other way round.
         var (c, s) = Loopback.MutualOptions();
-        var (listener, endpoint) = await ListenAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var accepted = listener.AcceptSocketAsync(cts.Token);
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(endpoint, cts.Token);
-        var socket = await accepted;
+        var (tcp, socket) = await ConnectedPairAsync(cts.Token);
         await using var client = TlsPipe.Create(tcp.GetStream(), TlsConnection.CreateClient(c));
         var serverTask = TlsStream.AcceptAsync(new NetworkStream(socket, ownsSocket: true), s, cts.Token);
         await client.HandshakeAsync(TimeSpan.FromSeconds(10), cts.Token);
@@ -326,7 +334,6 @@ public class AdapterTests
             Assert.False(result.IsCompleted && back.Length < toClient.Length, "the pipe's input ended early");
         }
         Assert.Equal(SHA256.HashData(toClient), SHA256.HashData(back.ToArray()));
-        listener.Stop();
     }
 
     [Fact]

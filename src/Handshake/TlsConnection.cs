@@ -162,9 +162,10 @@ public sealed partial class TlsConnection : IDisposable
 
     /// <summary>
     /// Protects plaintext held in several buffers (a Pipelines <see cref="ReadOnlySequence{T}"/>) as full records: a
-    /// record that would straddle two segments is gathered first (into a stack buffer, cleared afterwards), so small
-    /// segments — a <see cref="System.IO.Pipelines.Pipe"/>'s are 4 KiB by default — do not become small records, each
-    /// with its own header, tag and AEAD call. Otherwise as <see cref="Encrypt(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.
+    /// record that would straddle two segments is gathered first (into a pooled buffer, cleared before it goes back),
+    /// so small segments — a <see cref="System.IO.Pipelines.Pipe"/>'s are 4 KiB by default — do not become small
+    /// records, each with its own header, tag and AEAD call. Otherwise as
+    /// <see cref="Encrypt(ReadOnlySpan{byte}, IBufferWriter{byte})"/>.
     /// </summary>
     public void Encrypt(in ReadOnlySequence<byte> plaintext, IBufferWriter<byte> transmit)
     {
@@ -173,9 +174,9 @@ public sealed partial class TlsConnection : IDisposable
             Encrypt(plaintext.FirstSpan, transmit);
             return;
         }
-        Span<byte> gather = stackalloc byte[RecordHeader.MaxPlaintextLength];
         // The peer's record_size_limit (RFC 8449 §4) is settled by the handshake; a KeyUpdate inside Encrypt keeps it.
-        int max = Math.Min(gather.Length, Records.MaxFragmentLength);
+        int max = Math.Min(RecordHeader.MaxPlaintextLength, Records.MaxFragmentLength);
+        byte[]? gather = null;
         int gathered = 0;
         try
         {
@@ -191,16 +192,21 @@ public sealed partial class TlsConnection : IDisposable
                     rest = rest.Slice(whole);
                     continue;
                 }
+                gather ??= ArrayPool<byte>.Shared.Rent(max);
                 int n = (int)Math.Min(max, rest.Length);
                 rest.Slice(0, n).CopyTo(gather);
                 gathered = Math.Max(gathered, n);
-                Encrypt(gather[..n], transmit);
+                Encrypt(gather.AsSpan(0, n), transmit);
                 rest = rest.Slice(n);
             }
         }
         finally
         {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(gather[..gathered]);
+            if (gather is not null)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(gather.AsSpan(0, gathered));
+                ArrayPool<byte>.Shared.Return(gather);
+            }
         }
     }
 

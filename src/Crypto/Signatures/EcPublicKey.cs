@@ -12,6 +12,11 @@ internal sealed class EcPublicKey : PublicKey
     private readonly LibCryptoEcdsa.KeyHandle? _native;
     private readonly EcCurve _curve;
 
+    /// <summary>The point of a P-256 key, kept to build a <see cref="P256VerificationTable"/> when the key is busy.</summary>
+    private readonly byte[]? _p256Point;
+    private int _verifications;
+    private P256VerificationTable? _table;
+
     public EcPublicKey(EcCurve curve, ReadOnlySpan<byte> point)
     {
         int coord = EcCurves.CoordinateLength(curve);
@@ -20,6 +25,8 @@ internal sealed class EcPublicKey : PublicKey
         if (point.Length != 1 + 2 * coord || point[0] != 0x04)
             throw new CryptographicException($"EC point for {curve} must be uncompressed (0x04 || X || Y, {1 + 2 * coord} bytes)");
         _curve = curve;
+        if (curve == EcCurve.P256)
+            _p256Point = point.ToArray();
         if (LibCryptoEcdsa.IsAvailable)
         {
             _native = LibCryptoEcdsa.Import(curve, point) ?? throw new CryptographicException($"EC point is not on {curve}");
@@ -45,6 +52,12 @@ internal sealed class EcPublicKey : PublicKey
             return false;
         try
         {
+            if (_p256Point is not null && VerificationTable() is { } table)
+            {
+                Span<byte> digest = stackalloc byte[64];
+                int n = HashData(algorithm.Hash, data, digest);
+                return n > 0 && table.Verify(digest[..n], signature);
+            }
             if (_native is not null)
             {
                 Span<byte> digest = stackalloc byte[64];
@@ -57,6 +70,28 @@ internal sealed class EcPublicKey : PublicKey
         {
             return false;
         }
+    }
+
+    /// <summary>Whether this key verifies through a precomputed table (built in the background once it is busy).</summary>
+    internal bool HasVerificationTable => Volatile.Read(ref _table) is not null;
+
+    /// <summary>
+    /// This P-256 key's table, or null while it has none. The <see cref="P256VerificationTables.BuildAfter"/>th
+    /// verification starts building one on the thread pool; the verifications until it is ready go through libcrypto.
+    /// </summary>
+    private P256VerificationTable? VerificationTable()
+    {
+        var table = Volatile.Read(ref _table);
+        if (table is null && Volatile.Read(ref _verifications) < P256VerificationTables.BuildAfter
+            && Interlocked.Increment(ref _verifications) == P256VerificationTables.BuildAfter)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static key =>
+            {
+                if (P256VerificationTables.TryBuild(key._p256Point!) is { } built)
+                    Volatile.Write(ref key._table, built);
+            }, this, preferLocal: false);
+        }
+        return table;
     }
 
     private static int HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)

@@ -1,0 +1,46 @@
+namespace TlsEngine.Crypto;
+
+/// <summary>
+/// When a P-256 public key gets a <see cref="P256VerificationTable"/>: once it has verified
+/// <see cref="BuildAfter"/> signatures (a trust anchor after a few handshakes, a peer key kept by the validated-chain
+/// cache), built on the thread pool, and no more than <see cref="MaxLive"/> tables at once (256 KiB each), so that a
+/// process with many busy keys spends at most 16 MiB on them. A table is counted until it is collected.
+/// </summary>
+internal static class P256VerificationTables
+{
+    public const int BuildAfter = 8;
+    public const int MaxLive = 64;
+
+    private static int s_live;
+
+    /// <summary>Live tables (for tests).</summary>
+    internal static int Live => Volatile.Read(ref s_live);
+
+    /// <summary>
+    /// A table for the uncompressed point (0x04 || X || Y), with the generator's table built first; null when
+    /// <see cref="MaxLive"/> tables exist or the point is not a P-256 point.
+    /// </summary>
+    public static P256VerificationTable? TryBuild(byte[] point)
+    {
+        if (Interlocked.Increment(ref s_live) > MaxLive)
+        {
+            Interlocked.Decrement(ref s_live);
+            return null;
+        }
+        try
+        {
+            _ = P256VerificationTable.Generator;
+            var affine = P256Curve.FromCoordinates(U256.FromBigEndian(point.AsSpan(1, 32)), U256.FromBigEndian(point.AsSpan(33, 32)));
+            return new P256VerificationTable(affine, counted: true);
+        }
+        catch (Exception)
+        {
+            // Not a P-256 point, or no memory for the table: the key goes on verifying through libcrypto.
+            Interlocked.Decrement(ref s_live);
+            return null;
+        }
+    }
+
+    /// <summary>Called once by a counted table's finalizer.</summary>
+    internal static void Release() => Interlocked.Decrement(ref s_live);
+}

@@ -25,7 +25,7 @@ internal sealed class EcPublicKey : PublicKey
         if (point.Length != 1 + 2 * coord || point[0] != 0x04)
             throw new CryptographicException($"EC point for {curve} must be uncompressed (0x04 || X || Y, {1 + 2 * coord} bytes)");
         _curve = curve;
-        if (curve == EcCurve.P256)
+        if (curve == EcCurve.P256 && P256VerificationTables.Enabled)
             _p256Point = point.ToArray();
         if (LibCryptoEcdsa.IsAvailable)
         {

@@ -4,12 +4,17 @@ namespace TlsEngine.Crypto;
 /// When a P-256 public key gets a <see cref="P256VerificationTable"/>: once it has verified
 /// <see cref="BuildAfter"/> signatures (a trust anchor after a few handshakes, a peer key kept by the validated-chain
 /// cache), built on the thread pool, and no more than <see cref="MaxLive"/> tables at once (256 KiB each), so that a
-/// process with many busy keys spends at most 16 MiB on them. A table is counted until it is collected.
+/// process with many busy keys spends at most 16 MiB on them. A table is counted until it is collected. The AppContext
+/// switch <c>TlsEngine.DisableP256VerificationTables</c> turns them off (every verification then goes through
+/// libcrypto or the BCL).
 /// </summary>
 internal static class P256VerificationTables
 {
     public const int BuildAfter = 8;
     public const int MaxLive = 64;
+
+    /// <summary>False when the AppContext switch turns the tables off (read once).</summary>
+    public static readonly bool Enabled = !(AppContext.TryGetSwitch("TlsEngine.DisableP256VerificationTables", out bool disabled) && disabled);
 
     private static int s_live;
 

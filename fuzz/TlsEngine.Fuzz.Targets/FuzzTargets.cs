@@ -18,6 +18,7 @@ public static class FuzzTargets
         ["certificaterequest"] = CertificateRequestTarget.Run,
         ["certificate"] = CertificateMessageTarget.Run,
         ["certificateverify"] = CertificateVerifyTarget.Run,
+        ["p256verify"] = P256VerifyTarget.Run,
         ["finished"] = FinishedTarget.Run,
         ["newsessionticket"] = NewSessionTicketTarget.Run,
         ["keyupdate"] = KeyUpdateTarget.Run,

@@ -24,8 +24,9 @@ internal interface ISafeGcdModulus
 /// 64 bits of f and g; each batch yields a 2x2 matrix (scaled by 2^62) that is then applied to the full-size f, g and
 /// to the Bézout coefficients d, e, which are kept in (-2p, p) by adding multiples of p that make them divisible by
 /// 2^62. Numbers are five signed 62-bit limbs: value = v0 + 2^62 v1 + 2^124 v2 + 2^186 v3 + 2^248 v4, v0..v3 in
-/// [0, 2^62) after every update and v4 carrying the sign. No branch or memory access depends on a value. The modulus
-/// is a type argument so that its limbs are constants in the compiled code (zero limbs cost nothing).
+/// [0, 2^62) after every update and v4 carrying the sign. No branch or memory access depends on a value: the only
+/// conditionals test the modulus' limbs, which are constants — the modulus is a type argument, so the JIT compiles a
+/// copy per modulus in which zero limbs cost nothing (2^255 - 19 has three).
 /// </summary>
 internal static class SafeGcdInverse<TModulus> where TModulus : struct, ISafeGcdModulus
 {

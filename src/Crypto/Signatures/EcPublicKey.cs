@@ -4,7 +4,8 @@ namespace TlsEngine.Crypto;
 
 /// <summary>
 /// An ECDSA public key on P-256, P-384 or P-521: verified through libcrypto's EC_KEY interface when available
-/// (<see cref="LibCryptoEcdsa"/>, cheap to import), otherwise with the BCL.
+/// (<see cref="LibCryptoEcdsa"/>, cheap to import), otherwise with the BCL; a P-256 key that has verified
+/// <see cref="P256VerificationTables.BuildAfter"/> signatures through its own <see cref="P256VerificationTable"/>.
 /// </summary>
 internal sealed class EcPublicKey : PublicKey
 {
@@ -52,17 +53,14 @@ internal sealed class EcPublicKey : PublicKey
             return false;
         try
         {
-            if (_p256Point is not null && VerificationTable() is { } table)
+            var table = _p256Point is not null ? VerificationTable() : null;
+            if (table is not null || _native is not null)
             {
                 Span<byte> digest = stackalloc byte[64];
                 int n = HashData(algorithm.Hash, data, digest);
-                return n > 0 && table.Verify(digest[..n], signature);
-            }
-            if (_native is not null)
-            {
-                Span<byte> digest = stackalloc byte[64];
-                int n = HashData(algorithm.Hash, data, digest);
-                return n > 0 && LibCryptoEcdsa.Verify(_native, digest[..n], signature);
+                if (n == 0)
+                    return false;
+                return table is not null ? table.Verify(digest[..n], signature) : LibCryptoEcdsa.Verify(_native!, digest[..n], signature);
             }
             return _key!.VerifyData(data, signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence);
         }

@@ -10,6 +10,10 @@ using TlsEngine.Fuzz.Tools;
 //   TlsEngine.Fuzz inner-seeds CORPUSDIR         server-inner/client-inner seeds from the recorded corpus/server and corpus/client
 //   TlsEngine.Fuzz diff-x509 DIR...              X.509 parsing: ours vs BouncyCastle vs .NET, disagreements listed
 // A capture also splits the received flight into the message targets' seeds when CORPUSDIR is given as a 4th argument.
+
+// A busy P-256 key would get its verification table on the thread pool part-way through a run, which changes the code an
+// input reaches from one execution to the next (afl's stability). The p256verify target builds its table itself.
+AppContext.SetSwitch("TlsEngine.DisableP256VerificationTables", true);
 switch (args)
 {
     case ["capture-client", var port, var file, .. var rest]:

@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.X9;
-using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
 using Fn = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.OrderModulus>;
+using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
 
 namespace TlsEngine.Crypto.Tests;
 

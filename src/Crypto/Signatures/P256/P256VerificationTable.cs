@@ -1,5 +1,5 @@
-using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
 using Fn = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.OrderModulus>;
+using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
 
 namespace TlsEngine.Crypto;
 

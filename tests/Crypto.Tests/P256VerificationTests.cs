@@ -264,6 +264,23 @@ public class P256VerificationTests
         Assert.False(ours.Verify(algorithm, data, []));
     }
 
+    [Fact]
+    public void LibCryptoGivesBackTheImportedPoint()
+    {
+        if (!LibCryptoEcdsa.IsAvailable)
+            return; // nothing to read back: the BCL path exports its parameters instead
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var parameters = key.ExportParameters(false);
+        byte[] point = [0x04, .. parameters.Q.X!, .. parameters.Q.Y!];
+        var native = LibCryptoEcdsa.Import(EcCurve.P256, point)!;
+        var back = new byte[65];
+        Assert.True(LibCryptoEcdsa.ExportPoint(native, back));
+        Assert.Equal(point, back);
+        Assert.False(LibCryptoEcdsa.ExportPoint(native, new byte[64]));
+        native.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => LibCryptoEcdsa.ExportPoint(native, back));
+    }
+
     private static P256VerificationTable TableOf(ECDsa key)
     {
         var parameters = key.ExportParameters(false);

@@ -13,8 +13,8 @@ internal sealed class EcPublicKey : PublicKey
     private readonly LibCryptoEcdsa.KeyHandle? _native;
     private readonly EcCurve _curve;
 
-    /// <summary>The point of a P-256 key, kept to build a <see cref="P256VerificationTable"/> when the key is busy.</summary>
-    private readonly byte[]? _p256Point;
+    // A P-256 key counts its verifications until it has a table (the point is read back from the key to build one: no
+    // copy of it is kept, as most keys — a peer's leaf — verify once).
     private int _verifications;
     private P256VerificationTable? _table;
 
@@ -26,8 +26,6 @@ internal sealed class EcPublicKey : PublicKey
         if (point.Length != 1 + 2 * coord || point[0] != 0x04)
             throw new CryptographicException($"EC point for {curve} must be uncompressed (0x04 || X || Y, {1 + 2 * coord} bytes)");
         _curve = curve;
-        if (curve == EcCurve.P256 && P256VerificationTables.Enabled)
-            _p256Point = point.ToArray();
         if (LibCryptoEcdsa.IsAvailable)
         {
             _native = LibCryptoEcdsa.Import(curve, point) ?? throw new CryptographicException($"EC point is not on {curve}");
@@ -53,7 +51,7 @@ internal sealed class EcPublicKey : PublicKey
             return false;
         try
         {
-            var table = _p256Point is not null ? VerificationTable() : null;
+            var table = _curve == EcCurve.P256 && P256VerificationTables.Enabled ? VerificationTable() : null;
             if (table is not null || _native is not null)
             {
                 Span<byte> digest = stackalloc byte[64];
@@ -85,11 +83,34 @@ internal sealed class EcPublicKey : PublicKey
         {
             ThreadPool.UnsafeQueueUserWorkItem(static key =>
             {
-                if (P256VerificationTables.TryBuild(key._p256Point!) is { } built)
+                Span<byte> point = stackalloc byte[65];
+                if (key.TryExportPoint(point) && P256VerificationTables.TryBuild(point) is { } built)
                     Volatile.Write(ref key._table, built);
             }, this, preferLocal: false);
         }
         return table;
+    }
+
+    /// <summary>The uncompressed point (0x04 || X || Y) of this key, from libcrypto or the BCL.</summary>
+    private bool TryExportPoint(Span<byte> point)
+    {
+        try
+        {
+            if (_native is not null)
+                return LibCryptoEcdsa.ExportPoint(_native, point);
+            var q = _key!.ExportParameters(includePrivateParameters: false).Q;
+            int coord = EcCurves.CoordinateLength(_curve);
+            if (q.X is null || q.Y is null || q.X.Length != coord || q.Y.Length != coord || point.Length < 1 + 2 * coord)
+                return false;
+            point[0] = 0x04;
+            q.X.CopyTo(point[1..]);
+            q.Y.CopyTo(point[(1 + coord)..]);
+            return true;
+        }
+        catch (Exception e) when (e is CryptographicException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private static int HashData(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest)

@@ -82,6 +82,36 @@ internal static partial class LibCryptoEcdsa
     }
 
     /// <summary>
+    /// Writes the key's point, uncompressed (0x04 || X || Y, as it was imported), to <paramref name="point"/>; false
+    /// when it does not fit or libcrypto fails.
+    /// </summary>
+    public static bool ExportPoint(KeyHandle key, Span<byte> point)
+    {
+        bool added = false;
+        try
+        {
+            key.DangerousAddRef(ref added); // throws ObjectDisposedException once the key is disposed
+            nint handle = key.DangerousGetHandle();
+            nint none = 0;
+            int length = i2o_ECPublicKey(handle, ref none); // with no buffer: the length alone
+            if (length <= 0 || length > point.Length)
+                return false;
+            unsafe
+            {
+                fixed (byte* p = point)
+                {
+                    nint cursor = (nint)p;
+                    return i2o_ECPublicKey(handle, ref cursor) == length && p[0] == 0x04;
+                }
+            }
+        }
+        finally
+        {
+            if (added) key.DangerousRelease();
+        }
+    }
+
+    /// <summary>
     /// Imports a private key (scalar <paramref name="d"/>) with its public point; null when libcrypto refuses it or
     /// the pair does not match (EC_KEY_check_key). The scalar is copied into a BIGNUM that is cleared when freed.
     /// </summary>
@@ -192,6 +222,9 @@ internal static partial class LibCryptoEcdsa
 
     [LibraryImport(Library)]
     private static partial void EC_KEY_free(nint key);
+
+    [LibraryImport(Library)]
+    private static partial int i2o_ECPublicKey(nint key, ref nint output);
 
     [LibraryImport(Library)]
     private static unsafe partial nint BN_bin2bn(byte* s, int length, nint ret);

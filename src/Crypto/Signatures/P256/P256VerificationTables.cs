@@ -25,7 +25,7 @@ internal static class P256VerificationTables
     /// A table for the uncompressed point (0x04 || X || Y), with the generator's table built first; null when
     /// <see cref="MaxLive"/> tables exist or the point is not a P-256 point.
     /// </summary>
-    public static P256VerificationTable? TryBuild(byte[] point)
+    public static P256VerificationTable? TryBuild(ReadOnlySpan<byte> point)
     {
         if (Interlocked.Increment(ref s_live) > MaxLive)
         {
@@ -35,7 +35,9 @@ internal static class P256VerificationTables
         try
         {
             _ = P256VerificationTable.Generator;
-            var affine = P256Curve.FromCoordinates(U256.FromBigEndian(point.AsSpan(1, 32)), U256.FromBigEndian(point.AsSpan(33, 32)));
+            if (point.Length != 65 || point[0] != 0x04)
+                throw new ArgumentException("not an uncompressed P-256 point");
+            var affine = P256Curve.FromCoordinates(U256.FromBigEndian(point.Slice(1, 32)), U256.FromBigEndian(point.Slice(33, 32)));
             return new P256VerificationTable(affine, counted: true);
         }
         catch (Exception)

@@ -57,9 +57,6 @@ internal sealed class P256VerificationTable
     /// <summary>The table of the base point G, built on first use.</summary>
     public static P256VerificationTable Generator => GeneratorTable.Value;
 
-    /// <summary>The point this table was built for.</summary>
-    public ref readonly P256Curve.Affine Point => ref _points[0];
-
     /// <summary>
     /// True when the DER ECDSA-Sig-Value <paramref name="signature"/> verifies over <paramref name="digest"/> with this
     /// table's point as the public key (SEC 1 §4.1.4); false for a wrong or malformed signature.

@@ -4,7 +4,8 @@ namespace TlsEngine.Crypto;
 /// When a P-256 public key gets a <see cref="P256VerificationTable"/>: once it has verified
 /// <see cref="BuildAfter"/> signatures (a trust anchor after a few handshakes, a peer key kept by the validated-chain
 /// cache), built on the thread pool, and no more than <see cref="MaxLive"/> tables at once (256 KiB each), so that a
-/// process with many busy keys spends at most 16 MiB on them. A table is counted until it is collected. The AppContext
+/// process with many busy keys spends at most 16 MiB on them (a key refused a table for that verifies through libcrypto
+/// from then on). A table is counted until it is collected. The AppContext
 /// switch <c>TlsEngine.DisableP256VerificationTables</c> turns them off (every verification then goes through
 /// libcrypto or the BCL).
 /// </summary>
@@ -17,9 +18,6 @@ internal static class P256VerificationTables
     public static readonly bool Enabled = !(AppContext.TryGetSwitch("TlsEngine.DisableP256VerificationTables", out bool disabled) && disabled);
 
     private static int s_live;
-
-    /// <summary>Live tables (for tests).</summary>
-    internal static int Live => Volatile.Read(ref s_live);
 
     /// <summary>
     /// A table for the uncompressed point (0x04 || X || Y), with the generator's table built first; null when

@@ -25,6 +25,8 @@ internal static class P256VerificationTables
     /// </summary>
     public static P256VerificationTable? TryBuild(ReadOnlySpan<byte> point)
     {
+        if (point.Length != 65 || point[0] != 0x04)
+            return null;
         if (Interlocked.Increment(ref s_live) > MaxLive)
         {
             Interlocked.Decrement(ref s_live);
@@ -33,14 +35,12 @@ internal static class P256VerificationTables
         try
         {
             _ = P256VerificationTable.Generator;
-            if (point.Length != 65 || point[0] != 0x04)
-                throw new ArgumentException("not an uncompressed P-256 point");
             var affine = P256Curve.FromCoordinates(U256.FromBigEndian(point.Slice(1, 32)), U256.FromBigEndian(point.Slice(33, 32)));
             return new P256VerificationTable(affine, counted: true);
         }
         catch (Exception)
         {
-            // Not a P-256 point, or no memory for the table: the key goes on verifying through libcrypto.
+            // Not on the curve, or no memory for the table: the key goes on verifying through libcrypto.
             Interlocked.Decrement(ref s_live);
             return null;
         }

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1.X9;
 using Fn = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.OrderModulus>;
-using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
+using Fp = TlsEngine.Crypto.P256Field;
 
 namespace TlsEngine.Crypto.Tests;
 
@@ -44,22 +44,58 @@ public class P256VerificationTests
     public void FieldArithmeticMatchesIntegers()
     {
         var values = Values(P, 300, 1).ToList();
-        var rInverse = BigInteger.ModPow(R, P - 2, P);
+        var fieldR = BigInteger.One << 260;
+        var rInverse = BigInteger.ModPow(fieldR, P - 2, P);
         for (int i = 0; i < values.Count; i++)
         {
             var a = values[i];
             var b = values[(i * 7 + 3) % values.Count];
             var ma = Fp.ToMontgomery(U256.FromInteger(a));
             var mb = Fp.ToMontgomery(U256.FromInteger(b));
-            Assert.Equal(a * R % P, ma.ToInteger());
+            Assert.Equal(a * fieldR % P, Fp.Pack(ma).ToInteger());
             Assert.Equal(a, Fp.FromMontgomery(ma).ToInteger());
+            Assert.Equal(a, Fp.Pack(Fp.Unpack(U256.FromInteger(a))).ToInteger());
             Assert.Equal(a * b % P, Fp.FromMontgomery(Fp.Multiply(ma, mb)).ToInteger());
-            Assert.Equal(a * b * rInverse % P, Fp.Multiply(U256.FromInteger(a), U256.FromInteger(b)).ToInteger());
-            Assert.Equal((a + b) % P, Fp.Add(U256.FromInteger(a), U256.FromInteger(b)).ToInteger());
-            Assert.Equal(((a - b) % P + P) % P, Fp.Subtract(U256.FromInteger(a), U256.FromInteger(b)).ToInteger());
-            Assert.Equal((P - a) % P, Fp.Negate(U256.FromInteger(a)).ToInteger());
+            Assert.Equal(a * a % P, Fp.FromMontgomery(Fp.Square(ma)).ToInteger());
+            Assert.Equal(a * b * rInverse % P, Fp.Pack(Fp.Multiply(Plain(a), Plain(b))).ToInteger());
+            Assert.Equal(a * a * rInverse % P, Fp.Pack(Fp.Square(Plain(a))).ToInteger());
+            Assert.Equal((a + b) % P, Fp.Pack(Fp.Add(Plain(a), Plain(b))).ToInteger());
+            Assert.Equal(((a - b) % P + P) % P, Fp.Pack(Fp.Subtract(Plain(a), Plain(b))).ToInteger());
+            Assert.Equal((P - a) % P, Fp.Pack(Fp.Negate(Plain(a))).ToInteger());
+            Assert.Equal(a == b, Fp.Equal(Plain(a), Plain(b)));
+            Assert.Equal(a.IsZero, Plain(a).IsZero);
             var expectedInverse = a.IsZero ? 0 : BigInteger.ModPow(a, P - 2, P);
             Assert.Equal(expectedInverse, Fp.FromMontgomery(Fp.Invert(ma)).ToInteger());
+        }
+
+        static Fp Plain(BigInteger value) => Fp.Unpack(U256.FromInteger(value));
+    }
+
+    /// <summary>
+    /// Products whose reduction carries the most: operands near p and with all-ones or single-bit limbs, where a
+    /// reduction column or the final subtraction is most likely to go wrong.
+    /// </summary>
+    [Fact]
+    public void FieldMultiplicationOfExtremeOperandsMatchesIntegers()
+    {
+        var fieldR = BigInteger.One << 260;
+        var rInverse = BigInteger.ModPow(fieldR, P - 2, P);
+        var operands = new List<BigInteger>();
+        for (int k = 0; k < 256; k++)
+        {
+            operands.Add(P - (BigInteger.One << k) % P);
+            operands.Add(((BigInteger.One << 256) - 1 - (BigInteger.One << k)) % P);
+        }
+        for (int limb = 0; limb < 5; limb++)
+            operands.Add((((BigInteger.One << 52) - 1) << (52 * limb)) % P);
+        foreach (var a in operands)
+        {
+            foreach (var b in new[] { a, P - 1, P - 2, (P - 1) / 2, operands[(int)(a % operands.Count)] })
+            {
+                var product = Fp.Multiply(Fp.Unpack(U256.FromInteger(a)), Fp.Unpack(U256.FromInteger(b)));
+                Assert.Equal(a * b * rInverse % P, Fp.Pack(product).ToInteger());
+            }
+            Assert.Equal(a * a * rInverse % P, Fp.Pack(Fp.Square(Fp.Unpack(U256.FromInteger(a)))).ToInteger());
         }
     }
 

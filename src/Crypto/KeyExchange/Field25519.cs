@@ -144,26 +144,6 @@ internal struct Field25519
         hi += T.High(x, y);
     }
 
-    /// <summary>
-    /// The high 64 bits of a 64 × 64-bit product. Chosen once per multiplication rather than per limb product, so the
-    /// products run without a branch (which also keeps fuzzing instrumentation, one counter per branch, out of them).
-    /// </summary>
-    private interface IHighMultiply
-    {
-        static abstract ulong High(ulong x, ulong y);
-    }
-
-    // The high half alone with BMI2's MULX: Math.BigMul's out parameter makes the JIT keep the low half in memory.
-    private readonly struct Bmi2High : IHighMultiply
-    {
-        public static ulong High(ulong x, ulong y) => Bmi2.X64.MultiplyNoFlags(x, y);
-    }
-
-    private readonly struct PortableHigh : IHighMultiply
-    {
-        public static ulong High(ulong x, ulong y) => Math.BigMul(x, y, out _);
-    }
-
     /// <summary>Limb i of a product is lo_i + 2^52 hi_i; carries each hi (and lo's excess over 51 bits) into the next limb.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Field25519 Combine(ulong lo0, ulong hi0, ulong lo1, ulong hi1, ulong lo2, ulong hi2, ulong lo3, ulong hi3, ulong lo4, ulong hi4)

@@ -17,26 +17,21 @@ internal interface IMontgomeryModulus
 }
 
 /// <summary>
-/// Arithmetic modulo m in Montgomery form (x stored as x·2^256 mod m), four 64-bit words, by the CIOS method (Koç,
-/// Acar and Kaliski, "Analyzing and comparing Montgomery multiplication algorithms", 1996). Results are fully reduced,
-/// in [0, m). Not constant-time — the final subtractions depend on the values: for public values only (signature
-/// verification).
+/// Multiplication modulo m in Montgomery form (x stored as x·2^256 mod m), four 64-bit words, by the CIOS method (Koç,
+/// Acar and Kaliski, "Analyzing and comparing Montgomery multiplication algorithms", 1996), for the few products
+/// modulo P-256's group order in a verification (u1 and u2; the field, where the work is, has <see cref="P256Field"/>).
+/// Results are fully reduced, in [0, m). Not constant-time — the final subtraction depends on the values: for public
+/// values only (signature verification).
 /// </summary>
 internal static class Montgomery<TModulus> where TModulus : struct, IMontgomeryModulus
 {
-    public static U256 Modulus => new(TModulus.M0, TModulus.M1, TModulus.M2, TModulus.M3);
+    public static readonly U256 Modulus = new(TModulus.M0, TModulus.M1, TModulus.M2, TModulus.M3);
 
     /// <summary>2^512 mod m, to bring numbers into Montgomery form.</summary>
     private static readonly U256 R2 = U256.FromInteger(BigInteger.Pow(2, 512) % Modulus.ToInteger());
 
-    /// <summary>1 in Montgomery form (2^256 mod m).</summary>
-    public static readonly U256 One = U256.FromInteger(BigInteger.Pow(2, 256) % Modulus.ToInteger());
-
     /// <summary>x·2^256 mod m for any x below 2^256.</summary>
     public static U256 ToMontgomery(in U256 x) => Multiply(x, R2);
-
-    /// <summary>x·2^-256 mod m: the plain value of a number in Montgomery form.</summary>
-    public static U256 FromMontgomery(in U256 x) => Multiply(x, new U256(1, 0, 0, 0));
 
     /// <summary>a·b·2^-256 mod m, for a below 2^256 and b below m.</summary>
     public static U256 Multiply(in U256 a, in U256 b)
@@ -51,8 +46,6 @@ internal static class Montgomery<TModulus> where TModulus : struct, IMontgomeryM
         var reduced = U256.Subtract(t, Modulus, out ulong borrow);
         return t4 != 0 || borrow == 0 ? reduced : t;
     }
-
-    public static U256 Square(in U256 a) => Multiply(a, a);
 
     /// <summary>
     /// One word of CIOS: t = (t + ai·b + q·m) / 2^64 with q = (t + ai·b)·(-m^-1) mod 2^64, which makes the division
@@ -70,19 +63,6 @@ internal static class Montgomery<TModulus> where TModulus : struct, IMontgomeryM
         ulong t5 = carry;
 
         ulong q = t0 * TModulus.NegativeInverse;
-        if (TModulus.NegativeInverse == 1 && TModulus.M0 == ulong.MaxValue && TModulus.M1 == 0xffffffff && TModulus.M2 == 0)
-        {
-            // P-256's p: q = t0, and t0 + q·(2^64 - 1) + 2^64·q·(2^32 - 1) = 2^64·(q·2^32), so the first two words
-            // of q·p take a shift instead of two multiplications.
-            carry = 0;
-            t0 = U256.AddCarry(t1, q << 32, ref carry);
-            t1 = U256.AddCarry(t2, q >> 32, ref carry);
-            c = U256.MulAdd(q, TModulus.M3, t3, carry, out t2);
-            carry = 0;
-            t3 = U256.AddCarry(t4, c, ref carry);
-            t4 = t5 + carry;
-            return;
-        }
         c = U256.MulAdd(q, TModulus.M0, t0, 0, out _);
         c = U256.MulAdd(q, TModulus.M1, t1, c, out t0);
         c = U256.MulAdd(q, TModulus.M2, t2, c, out t1);
@@ -90,36 +70,5 @@ internal static class Montgomery<TModulus> where TModulus : struct, IMontgomeryM
         carry = 0;
         t3 = U256.AddCarry(t4, c, ref carry);
         t4 = t5 + carry;
-    }
-
-    /// <summary>a + b mod m, for a and b below m.</summary>
-    public static U256 Add(in U256 a, in U256 b)
-    {
-        var sum = U256.Add(a, b, out ulong carry);
-        var reduced = U256.Subtract(sum, Modulus, out ulong borrow);
-        return carry != 0 || borrow == 0 ? reduced : sum;
-    }
-
-    /// <summary>a - b mod m, for a and b below m.</summary>
-    public static U256 Subtract(in U256 a, in U256 b)
-    {
-        var difference = U256.Subtract(a, b, out ulong borrow);
-        return borrow == 0 ? difference : U256.Add(difference, Modulus, out _);
-    }
-
-    public static U256 Negate(in U256 a) => a.IsZero ? a : U256.Subtract(Modulus, a, out _);
-
-    /// <summary>1/a in Montgomery form, by a^(m-2) (m prime); 0 for 0. For building tables, not for every verification.</summary>
-    public static U256 Invert(in U256 a)
-    {
-        var exponent = U256.Subtract(Modulus, new U256(2, 0, 0, 0), out _);
-        var result = One;
-        for (int bit = 255; bit >= 0; bit--)
-        {
-            result = Square(result);
-            if ((exponent.Word(bit >> 6) >> (bit & 63) & 1) != 0)
-                result = Multiply(result, a);
-        }
-        return result;
     }
 }

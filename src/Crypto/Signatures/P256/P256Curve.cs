@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
+using Fp = TlsEngine.Crypto.P256Field;
 
 namespace TlsEngine.Crypto;
 
@@ -11,16 +11,6 @@ namespace TlsEngine.Crypto;
 /// </summary>
 internal static class P256Curve
 {
-    /// <summary>p = 2^256 - 2^224 + 2^192 + 2^96 - 1.</summary>
-    public readonly struct FieldModulus : IMontgomeryModulus
-    {
-        public static ulong M0 => 0xffffffffffffffff;
-        public static ulong M1 => 0x00000000ffffffff;
-        public static ulong M2 => 0;
-        public static ulong M3 => 0xffffffff00000001;
-        public static ulong NegativeInverse => 1;
-    }
-
     /// <summary>The group order n.</summary>
     public readonly struct OrderModulus : IMontgomeryModulus, ISafeGcdModulus
     {
@@ -40,8 +30,8 @@ internal static class P256Curve
     }
 
     // Static fields are initialised in the order written: b and 3 before the generator, which is checked on the curve.
-    private static readonly U256 B = Fp.ToMontgomery(new U256(0x3bce3c3e27d2604b, 0x651d06b0cc53b0f6, 0xb3ebbd55769886bc, 0x5ac635d8aa3a93e7));
-    private static readonly U256 Three = Fp.ToMontgomery(new U256(3, 0, 0, 0));
+    private static readonly P256Field B = Fp.ToMontgomery(new U256(0x3bce3c3e27d2604b, 0x651d06b0cc53b0f6, 0xb3ebbd55769886bc, 0x5ac635d8aa3a93e7));
+    private static readonly P256Field Three = Fp.ToMontgomery(new U256(3, 0, 0, 0));
 
     /// <summary>The base point G.</summary>
     public static readonly Affine Generator = FromCoordinates(
@@ -51,13 +41,13 @@ internal static class P256Curve
     /// <summary>An affine point (x, y), coordinates in Montgomery form. The point at infinity has no affine form.</summary>
     public struct Affine
     {
-        public U256 X, Y;
+        public P256Field X, Y;
     }
 
     /// <summary>A point in Jacobian coordinates; Z = 0 is the point at infinity.</summary>
     public struct Jacobian
     {
-        public U256 X, Y, Z;
+        public P256Field X, Y, Z;
 
         public readonly bool IsInfinity => Z.IsZero;
 
@@ -84,7 +74,7 @@ internal static class P256Curve
         var x2 = Fp.Square(a.X);
         var rhs = Fp.Multiply(Fp.Subtract(x2, Three), a.X);
         rhs = Fp.Add(rhs, B);
-        return U256.Equal(Fp.Square(a.Y), rhs);
+        return Fp.Equal(Fp.Square(a.Y), rhs);
     }
 
     public static Affine Negate(in Affine a) => new() { X = a.X, Y = Fp.Negate(a.Y) };
@@ -144,7 +134,7 @@ internal static class P256Curve
     /// </summary>
     public static void ToAffine(ReadOnlySpan<Jacobian> points, Span<Affine> affine)
     {
-        var prefix = new U256[points.Length];
+        var prefix = new P256Field[points.Length];
         var product = Fp.One;
         for (int k = 0; k < points.Length; k++)
         {
@@ -168,5 +158,5 @@ internal static class P256Curve
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static U256 Twice(in U256 a) => Fp.Add(a, a);
+    private static P256Field Twice(in P256Field a) => Fp.Add(a, a);
 }

@@ -1,5 +1,5 @@
 using Fn = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.OrderModulus>;
-using Fp = TlsEngine.Crypto.Montgomery<TlsEngine.Crypto.P256Curve.FieldModulus>;
+using Fp = TlsEngine.Crypto.P256Field;
 
 namespace TlsEngine.Crypto;
 
@@ -20,7 +20,7 @@ internal sealed class P256VerificationTable
     private static readonly Lazy<P256VerificationTable> GeneratorTable = new(() => new P256VerificationTable(P256Curve.Generator, counted: false));
 
     /// <summary>Entry i·128 + (k - 1) is k·256^i·B; the last entry is 2^256·B.</summary>
-    private readonly P256Curve.Affine[] _points = new P256Curve.Affine[Windows * PerWindow + 1];
+    private readonly PackedAffine[] _points = new PackedAffine[Windows * PerWindow + 1];
 
     /// <summary>Whether <see cref="P256VerificationTables"/> counts this table among the live ones.</summary>
     private readonly bool _counted;
@@ -32,17 +32,20 @@ internal sealed class P256VerificationTable
             throw new ArgumentException("point not on P-256");
         var windowBase = point;
         var multiples = new P256Curve.Jacobian[PerWindow];
+        var affine = new P256Curve.Affine[PerWindow];
         for (int i = 0; i < Windows; i++)
         {
             multiples[0] = P256Curve.Jacobian.FromAffine(windowBase);
             multiples[1] = P256Curve.Double(multiples[0]);
             for (int k = 2; k < PerWindow; k++)
                 multiples[k] = P256Curve.Add(multiples[k - 1], windowBase);
-            P256Curve.ToAffine(multiples, _points.AsSpan(i * PerWindow, PerWindow));
+            P256Curve.ToAffine(multiples, affine);
+            for (int k = 0; k < PerWindow; k++)
+                _points[i * PerWindow + k] = PackedAffine.Pack(affine[k]);
             // 256^(i+1)·B = 2·(128·256^i·B).
             windowBase = P256Curve.ToAffine(P256Curve.Double(multiples[PerWindow - 1]));
         }
-        _points[Windows * PerWindow] = windowBase;
+        _points[Windows * PerWindow] = PackedAffine.Pack(windowBase);
         _counted = counted;
         if (!counted)
             GC.SuppressFinalize(this);
@@ -88,10 +91,10 @@ internal sealed class P256VerificationTable
             return false;
         // x(R) mod n == r, without an inversion: X == r·Z² in GF(p), or (r + n)·Z² when r + n is still below p.
         var z2 = Fp.Square(sum.Z);
-        if (U256.Equal(sum.X, Fp.Multiply(Fp.ToMontgomery(r), z2)))
+        if (Fp.Equal(sum.X, Fp.Multiply(Fp.ToMontgomery(r), z2)))
             return true;
         var rn = U256.Add(r, n, out ulong carry);
-        return carry == 0 && U256.Less(rn, Fp.Modulus) && U256.Equal(sum.X, Fp.Multiply(Fp.ToMontgomery(rn), z2));
+        return carry == 0 && U256.Less(rn, Fp.Modulus) && Fp.Equal(sum.X, Fp.Multiply(Fp.ToMontgomery(rn), z2));
     }
 
     /// <summary>sum += u·B for u below 2^256.</summary>
@@ -104,11 +107,22 @@ internal sealed class P256VerificationTable
             carry = digit >= PerWindow ? 1 : 0;
             digit -= carry << 8;
             if (digit > 0)
-                sum = P256Curve.Add(sum, _points[i * PerWindow + digit - 1]);
+                sum = P256Curve.Add(sum, _points[i * PerWindow + digit - 1].Unpack());
             else if (digit < 0)
-                sum = P256Curve.Add(sum, P256Curve.Negate(_points[i * PerWindow - digit - 1]));
+                sum = P256Curve.Add(sum, P256Curve.Negate(_points[i * PerWindow - digit - 1].Unpack()));
         }
         if (carry != 0)
-            sum = P256Curve.Add(sum, _points[Windows * PerWindow]);
+            sum = P256Curve.Add(sum, _points[Windows * PerWindow].Unpack());
+    }
+
+    /// <summary>An affine point with its coordinates packed in 64-bit words: 64 bytes an entry, where the limbs take 80.</summary>
+    private struct PackedAffine
+    {
+        public U256 X, Y;
+
+        public static PackedAffine Pack(in P256Curve.Affine a) => new() { X = Fp.Pack(a.X), Y = Fp.Pack(a.Y) };
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public readonly P256Curve.Affine Unpack() => new() { X = Fp.Unpack(X), Y = Fp.Unpack(Y) };
     }
 }

@@ -99,6 +99,50 @@ public class P256VerificationTests
         }
     }
 
+    /// <summary>
+    /// Between operations field values stay in [0, 2p), not reduced: every operation must take a value at or above p
+    /// (here x + p for each test value x) and give one below 2p with limbs below 2^52; zero and equality are mod p.
+    /// </summary>
+    [Fact]
+    public void FieldArithmeticTakesAndGivesValuesBelowTwiceTheModulus()
+    {
+        var fieldR = BigInteger.One << 260;
+        var rInverse = BigInteger.ModPow(fieldR, P - 2, P);
+        var values = Values(P, 200, 6).ToList();
+        for (int i = 0; i < values.Count; i++)
+        {
+            var a = values[i];
+            var b = values[(i * 5 + 1) % values.Count];
+            foreach (var (x, y) in new[] { (Limbs(a + P), Limbs(b)), (Limbs(a), Limbs(b + P)), (Limbs(a + P), Limbs(b + P)) })
+            {
+                Assert.Equal(a * b * rInverse % P, Lazy(Fp.Multiply(x, y)) % P);
+                Assert.Equal(a * a * rInverse % P, Lazy(Fp.Square(x)) % P);
+                Assert.Equal((a + b) % P, Lazy(Fp.Add(x, y)) % P);
+                Assert.Equal(((a - b) % P + P) % P, Lazy(Fp.Subtract(x, y)) % P);
+                Assert.Equal((P - a) % P, Lazy(Fp.Negate(x)) % P);
+                Assert.Equal(a * b * rInverse % P, Fp.Pack(Fp.Multiply(x, y)).ToInteger());
+                Assert.Equal(a == b, Fp.Equal(x, y));
+            }
+            Assert.True(Fp.Equal(Limbs(a), Limbs(a + P)));
+            Assert.Equal(a.IsZero, Limbs(a + P).IsZero);
+        }
+
+        static Fp Limbs(BigInteger v)
+        {
+            ulong Limb(int k) => (ulong)((v >> (52 * k)) & ((BigInteger.One << 52) - 1));
+            return new Fp { L0 = Limb(0), L1 = Limb(1), L2 = Limb(2), L3 = Limb(3), L4 = (ulong)(v >> 208) };
+        }
+
+        // The value of an operation's result, checked to be in [0, 2p) with limbs below 2^52.
+        static BigInteger Lazy(Fp r)
+        {
+            Assert.All(new[] { r.L0, r.L1, r.L2, r.L3, r.L4 }, limb => Assert.True(limb < 1UL << 52));
+            var value = new BigInteger(r.L0) + (new BigInteger(r.L1) << 52) + (new BigInteger(r.L2) << 104) + (new BigInteger(r.L3) << 156) + (new BigInteger(r.L4) << 208);
+            Assert.True(value < 2 * P, $"{value:x} not below 2p");
+            return value;
+        }
+    }
+
     [Fact]
     public void OrderArithmeticAndInversionMatchIntegers()
     {

@@ -6,8 +6,9 @@ namespace TlsEngine.Crypto;
 
 /// <summary>
 /// An element of P-256's field GF(p), p = 2^256 - 2^224 + 2^192 + 2^96 - 1 (FIPS 186-4 §D.1.2.3), in Montgomery form
-/// with R = 2^260 (x stored as x·R mod p), as five 52-bit limbs, little-endian. Every operation takes and gives fully
-/// reduced values (in [0, p), limbs below 2^52), so equality and zero are limb comparisons.
+/// with R = 2^260 (x stored as x·R mod p), as five 52-bit limbs, little-endian. Operations take and give values in
+/// [0, 2p) with limbs below 2^52 (the Montgomery product of two such values is below 2p without a final subtraction);
+/// <see cref="IsZero"/>, <see cref="Equal"/> and <see cref="Pack"/> reduce to [0, p) first.
 /// </summary>
 /// <remarks>
 /// Five 52-bit limbs leave 12 bits of headroom in each 64-bit word: limb products split into a low and a high part
@@ -26,6 +27,12 @@ internal struct P256Field
     private const ulong P3 = 1UL << 36;
     private const ulong P4 = 0xffffffff0000;
 
+    // 2p in 52-bit limbs.
+    private const ulong TwoP0 = 0xffffffffffffe;
+    private const ulong TwoP1 = 0x1fffffffffff;
+    private const ulong TwoP3 = 0x2000000000;
+    private const ulong TwoP4 = 0x1fffffffe0000;
+
     /// <summary>p as four 64-bit words.</summary>
     public static readonly U256 Modulus = new(0xffffffffffffffff, 0x00000000ffffffff, 0, 0xffffffff00000001);
 
@@ -37,10 +44,26 @@ internal struct P256Field
 
     public ulong L0, L1, L2, L3, L4;
 
-    public readonly bool IsZero => (L0 | L1 | L2 | L3 | L4) == 0;
+    /// <summary>Whether the value is 0 mod p (0 or p).</summary>
+    public readonly bool IsZero
+    {
+        get
+        {
+            var r = Reduced(this);
+            return (r.L0 | r.L1 | r.L2 | r.L3 | r.L4) == 0;
+        }
+    }
 
-    public static bool Equal(in P256Field a, in P256Field b) =>
-        ((a.L0 ^ b.L0) | (a.L1 ^ b.L1) | (a.L2 ^ b.L2) | (a.L3 ^ b.L3) | (a.L4 ^ b.L4)) == 0;
+    /// <summary>Whether a ≡ b (mod p).</summary>
+    public static bool Equal(in P256Field a, in P256Field b)
+    {
+        var x = Reduced(a);
+        var y = Reduced(b);
+        return ((x.L0 ^ y.L0) | (x.L1 ^ y.L1) | (x.L2 ^ y.L2) | (x.L3 ^ y.L3) | (x.L4 ^ y.L4)) == 0;
+    }
+
+    /// <summary>The value in [0, p) of one in [0, 2p).</summary>
+    private static P256Field Reduced(in P256Field a) => SubtractIfNotBelow(a.L0, a.L1, a.L2, a.L3, a.L4, P0, P1, P3, P4);
 
     /// <summary>x·R mod p for x below p.</summary>
     public static P256Field ToMontgomery(in U256 x) => Multiply(Unpack(x), R2);
@@ -59,10 +82,12 @@ internal struct P256Field
         L4 = x.W3 >> 16,
     };
 
-    /// <summary>The four 64-bit words of a reduced element, unchanged in value: 32 bytes where the limbs take 40.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static U256 Pack(in P256Field x) =>
-        new(x.L0 | (x.L1 << 52), (x.L1 >> 12) | (x.L2 << 40), (x.L2 >> 24) | (x.L3 << 28), (x.L3 >> 36) | (x.L4 << 16));
+    /// <summary>The value reduced to [0, p), in four 64-bit words: 32 bytes where the limbs take 40.</summary>
+    public static U256 Pack(in P256Field value)
+    {
+        var x = Reduced(value);
+        return new(x.L0 | (x.L1 << 52), (x.L1 >> 12) | (x.L2 << 40), (x.L2 >> 24) | (x.L3 << 28), (x.L3 >> 36) | (x.L4 << 16));
+    }
 
     /// <summary>a·b·R^-1 mod p.</summary>
     public static P256Field Multiply(in P256Field a, in P256Field b) =>
@@ -123,9 +148,9 @@ internal struct P256Field
     }
 
     /// <summary>
-    /// Montgomery reduction of T = Σ t_k·2^(52k) (each t_k below 2^57, T below p·2^260): T·2^-260 mod p, reduced. Five
-    /// steps each add m·p·2^(52i) with m = t_i mod 2^52, which clears column i (-p^-1 ≡ 1 mod 2^52); the result, below
-    /// 2p, is columns 5-9, carried and less p if need be.
+    /// Montgomery reduction of T = Σ t_k·2^(52k) (each t_k below 2^57, T below 4p² &lt; p·2^258): T·2^-260 mod p, below
+    /// 2p. Five steps each add m·p·2^(52i) with m = t_i mod 2^52, which clears column i (-p^-1 ≡ 1 mod 2^52); the
+    /// result, (T + Mp)/2^260 &lt; p/4 + p, is columns 5-9, carried.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static P256Field Reduce<T>(ulong t0, ulong t1, ulong t2, ulong t3, ulong t4, ulong t5, ulong t6, ulong t7, ulong t8, ulong t9)
@@ -140,7 +165,7 @@ internal struct P256Field
         t7 += t6 >> 52; t6 &= Mask52;
         t8 += t7 >> 52; t7 &= Mask52;
         t9 += t8 >> 52; t8 &= Mask52;
-        return SubtractModulusIfNotBelow(t5, t6, t7, t8, t9);
+        return new P256Field { L0 = t5, L1 = t6, L2 = t7, L3 = t8, L4 = t9 };
     }
 
     /// <summary>
@@ -164,15 +189,18 @@ internal struct P256Field
         t5 += T.High(m, p4Shifted);
     }
 
-    /// <summary>The element whose carried limbs (the last below 2^49) are given, reduced below p by one subtraction.</summary>
+    /// <summary>
+    /// The element whose carried limbs are given, less m (p or 2p, in limbs m0..m4, limb 2 zero) when the value is not
+    /// below m: a value below 2m comes out below m.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static P256Field SubtractModulusIfNotBelow(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4)
+    private static P256Field SubtractIfNotBelow(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4, ulong m0, ulong m1, ulong m3, ulong m4)
     {
-        long d0 = (long)l0 - (long)P0;
-        long d1 = (long)l1 - (long)P1 + (d0 >> 52);
+        long d0 = (long)l0 - (long)m0;
+        long d1 = (long)l1 - (long)m1 + (d0 >> 52);
         long d2 = (long)l2 + (d1 >> 52);
-        long d3 = (long)l3 - (long)P3 + (d2 >> 52);
-        long d4 = (long)l4 - (long)P4 + (d3 >> 52);
+        long d3 = (long)l3 - (long)m3 + (d2 >> 52);
+        long d4 = (long)l4 - (long)m4 + (d3 >> 52);
         if (d4 < 0)
             return new P256Field { L0 = l0, L1 = l1, L2 = l2, L3 = l3, L4 = l4 };
         return new P256Field
@@ -181,7 +209,7 @@ internal struct P256Field
         };
     }
 
-    /// <summary>a + b mod p.</summary>
+    /// <summary>a + b, in [0, 2p).</summary>
     public static P256Field Add(in P256Field a, in P256Field b)
     {
         ulong l0 = a.L0 + b.L0;
@@ -189,10 +217,10 @@ internal struct P256Field
         ulong l2 = a.L2 + b.L2 + (l1 >> 52);
         ulong l3 = a.L3 + b.L3 + (l2 >> 52);
         ulong l4 = a.L4 + b.L4 + (l3 >> 52);
-        return SubtractModulusIfNotBelow(l0 & Mask52, l1 & Mask52, l2 & Mask52, l3 & Mask52, l4);
+        return SubtractIfNotBelow(l0 & Mask52, l1 & Mask52, l2 & Mask52, l3 & Mask52, l4, TwoP0, TwoP1, TwoP3, TwoP4);
     }
 
-    /// <summary>a - b mod p.</summary>
+    /// <summary>a - b, in [0, 2p): the difference, plus 2p when it is negative.</summary>
     public static P256Field Subtract(in P256Field a, in P256Field b)
     {
         long d0 = (long)a.L0 - (long)b.L0;
@@ -205,12 +233,11 @@ internal struct P256Field
             {
                 L0 = (ulong)d0 & Mask52, L1 = (ulong)d1 & Mask52, L2 = (ulong)d2 & Mask52, L3 = (ulong)d3 & Mask52, L4 = (ulong)d4,
             };
-        // Negative: add p back (the sum is in [0, p)).
-        long e0 = (d0 & (long)Mask52) + (long)P0;
-        long e1 = (d1 & (long)Mask52) + (long)P1 + (e0 >> 52);
+        long e0 = (d0 & (long)Mask52) + (long)TwoP0;
+        long e1 = (d1 & (long)Mask52) + (long)TwoP1 + (e0 >> 52);
         long e2 = (d2 & (long)Mask52) + (e1 >> 52);
-        long e3 = (d3 & (long)Mask52) + (long)P3 + (e2 >> 52);
-        long e4 = d4 + (long)P4 + (e3 >> 52);
+        long e3 = (d3 & (long)Mask52) + (long)TwoP3 + (e2 >> 52);
+        long e4 = d4 + (long)TwoP4 + (e3 >> 52);
         return new P256Field
         {
             L0 = (ulong)e0 & Mask52, L1 = (ulong)e1 & Mask52, L2 = (ulong)e2 & Mask52, L3 = (ulong)e3 & Mask52, L4 = (ulong)e4,

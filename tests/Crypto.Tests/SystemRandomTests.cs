@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace TlsEngine.Crypto.Tests;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace TlsEngine.Crypto.Tests;
 /// </summary>
 public class SystemRandomTests
 {
-    public static TheoryData<int> Sizes => [0, 1, 32, 256, 257, 4096, 70000];
+    public static TheoryData<int> Sizes => [0, 1, 4, 32, 64, 65, 256, 257, 4096, 70000];
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -49,6 +51,47 @@ public class SystemRandomTests
         SystemRandom.Fill(buffer.AsSpan(8, 0), tryGetRandom);
         Assert.True(SystemRandom.TryGetRandom(buffer.AsSpan(8, 0), int.MaxValue));
         Assert.All(buffer, b => Assert.Equal(0, b));
+    }
+
+    /// <summary>
+    /// Short requests come from the thread's pool: across many refills no two 32-byte answers repeat, and every byte
+    /// the pool has served is cleared in it (only bytes not yet served stay in memory).
+    /// </summary>
+    [Fact]
+    public void PooledRequestsAreDistinctAndClearedFromThePool()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var seen = new HashSet<string>();
+        for (int i = 0; i < 200; i++)
+        {
+            // Sizes that do not divide the pool, so that refills happen with bytes left over.
+            var small = new byte[1 + i % SystemRandom.MaxPooledRequest];
+            Assert.True(SystemRandom.TryFillFromPool(small));
+            var answer = new byte[32];
+            Assert.True(SystemRandom.TryFillFromPool(answer));
+            Assert.True(seen.Add(Convert.ToHexString(answer)), "a pooled answer repeated");
+            var (bytes, served) = PoolOfThisThread();
+            Assert.True(served >= 32 && served <= SystemRandom.PoolSize);
+            Assert.True(bytes.AsSpan(0, served).IndexOfAnyExcept((byte)0) < 0, $"served bytes left in the pool (served {served})");
+        }
+    }
+
+    [Fact]
+    public void LongRequestsBypassThePool()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var first = new byte[8];
+        SystemRandom.Fill(first);
+        var (_, servedBefore) = PoolOfThisThread();
+        SystemRandom.Fill(new byte[SystemRandom.MaxPooledRequest + 1]);
+        Assert.Equal(servedBefore, PoolOfThisThread().Served);
+    }
+
+    private static (byte[] Bytes, int Served) PoolOfThisThread()
+    {
+        var pool = typeof(SystemRandom).GetField("t_pool", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var type = pool.GetType();
+        return ((byte[])type.GetField("Bytes")!.GetValue(pool)!, (int)type.GetField("Served")!.GetValue(pool)!);
     }
 
     /// <summary>

@@ -22,7 +22,16 @@ public class X25519FixedBaseTests
     public void MatchesTheMontgomeryLadderForRandomAndExtremeKeys()
     {
         var keys = new List<byte[]> { new byte[32], Enumerable.Repeat((byte)0xFF, 32).ToArray(), Enumerable.Repeat((byte)0x80, 32).ToArray(), Enumerable.Repeat((byte)0x7F, 32).ToArray() };
-        // Keys whose digits are all +8 or all -8 before the carries (nibbles 8 and 7), and single bits.
+        // Keys whose 6-bit digits are all 32, 31 or 63 before the carries (the largest magnitudes either way, and a carry
+        // through every digit), nibble patterns, and single bits.
+        foreach (int chunk in new[] { 32, 31, 63, 33 })
+        {
+            BigInteger v = 0;
+            for (int i = 0; i < 43; i++) v |= (BigInteger)chunk << (6 * i);
+            var k = new byte[32];
+            (v & ((BigInteger.One << 256) - 1)).TryWriteBytes(k, out _, isUnsigned: true);
+            keys.Add(k);
+        }
         keys.Add(Enumerable.Repeat((byte)0x88, 32).ToArray());
         keys.Add(Enumerable.Repeat((byte)0x77, 32).ToArray());
         for (int bit = 3; bit < 254; bit += 7)

@@ -14,7 +14,7 @@ namespace TlsEngine.Bench;
 /// after a warm-up transfer of a tenth of that. Two threads and the kernel's loopback are in the loop, so this is wall
 /// time (not one thread's CPU) and it moves with the machine's load: compare libraries within one run. Each library
 /// uses its native I/O model — ours and SslStream async streams, BouncyCastle's blocking <c>TlsProtocol.Stream</c> on
-/// dedicated threads; <c>ourspipe</c> is ours through the Pipelines adapter. run.sh runs each library in its own
+/// dedicated threads; <c>ourspipe</c> is ours through the Pipelines adapter; <c>tcp</c> is the transfer without TLS. run.sh runs each library in its own
 /// process, in five rounds that take turns (ours, SslStream, BouncyCastle, ours through pipes, ours, ...):
 /// <c>tcpbulk LIB MB ROUND</c> with ROUND above 1 adds its figure to those of the earlier rounds in
 /// <c>extra-tcpbulk-LIB.json</c> and reports their median, so one slow minute on a shared machine does not decide the
@@ -152,8 +152,11 @@ internal static class TcpBulk
                     var (s, c) = new BouncyCastleLink(pki).ConnectBlocking(serverTransport, clientTransport);
                     return (s, c);
                 }
+            case "tcp":
+                // No TLS: the same transfer on the sockets themselves, for comparison.
+                return (serverTransport, clientTransport);
             default:
-                throw new ArgumentException($"tcpbulk: ours, ourspipe, sslstream or bouncycastle, not '{lib}'");
+                throw new ArgumentException($"tcpbulk: ours, ourspipe, sslstream, bouncycastle or tcp, not '{lib}'");
         }
     }
 

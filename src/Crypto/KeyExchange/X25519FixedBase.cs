@@ -22,7 +22,7 @@ namespace TlsEngine.Crypto;
 internal static class X25519FixedBase
 {
     private const int DigitBits = 6;
-    private const int Rows = 43; // ⌈255 / 6⌉ + room for the last carry
+    private const int Rows = 43; // 258 bits: the 255-bit scalar and the carry out of its top digit
     private const int PerRow = 32;
     private const int LimbsPerEntry = 16;
 

@@ -49,8 +49,6 @@ internal struct U256
         return new BigInteger(bytes, isUnsigned: true);
     }
 
-    public static bool Equal(in U256 a, in U256 b) => ((a.W0 ^ b.W0) | (a.W1 ^ b.W1) | (a.W2 ^ b.W2) | (a.W3 ^ b.W3)) == 0;
-
     /// <summary>a &lt; b.</summary>
     public static bool Less(in U256 a, in U256 b)
     {

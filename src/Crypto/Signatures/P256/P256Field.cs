@@ -205,7 +205,11 @@ internal struct P256Field
             return new P256Field { L0 = l0, L1 = l1, L2 = l2, L3 = l3, L4 = l4 };
         return new P256Field
         {
-            L0 = (ulong)d0 & Mask52, L1 = (ulong)d1 & Mask52, L2 = (ulong)d2 & Mask52, L3 = (ulong)d3 & Mask52, L4 = (ulong)d4,
+            L0 = (ulong)d0 & Mask52,
+            L1 = (ulong)d1 & Mask52,
+            L2 = (ulong)d2 & Mask52,
+            L3 = (ulong)d3 & Mask52,
+            L4 = (ulong)d4,
         };
     }
 
@@ -231,7 +235,11 @@ internal struct P256Field
         if (d4 >= 0)
             return new P256Field
             {
-                L0 = (ulong)d0 & Mask52, L1 = (ulong)d1 & Mask52, L2 = (ulong)d2 & Mask52, L3 = (ulong)d3 & Mask52, L4 = (ulong)d4,
+                L0 = (ulong)d0 & Mask52,
+                L1 = (ulong)d1 & Mask52,
+                L2 = (ulong)d2 & Mask52,
+                L3 = (ulong)d3 & Mask52,
+                L4 = (ulong)d4,
             };
         long e0 = (d0 & (long)Mask52) + (long)TwoP0;
         long e1 = (d1 & (long)Mask52) + (long)TwoP1 + (e0 >> 52);
@@ -240,7 +248,11 @@ internal struct P256Field
         long e4 = d4 + (long)TwoP4 + (e3 >> 52);
         return new P256Field
         {
-            L0 = (ulong)e0 & Mask52, L1 = (ulong)e1 & Mask52, L2 = (ulong)e2 & Mask52, L3 = (ulong)e3 & Mask52, L4 = (ulong)e4,
+            L0 = (ulong)e0 & Mask52,
+            L1 = (ulong)e1 & Mask52,
+            L2 = (ulong)e2 & Mask52,
+            L3 = (ulong)e3 & Mask52,
+            L4 = (ulong)e4,
         };
     }
 

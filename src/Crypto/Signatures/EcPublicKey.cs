@@ -18,7 +18,11 @@ internal sealed class EcPublicKey : PublicKey
     private int _verifications;
     private P256VerificationTable? _table;
 
-    public EcPublicKey(EcCurve curve, ReadOnlySpan<byte> point)
+    /// <param name="curve">The key's curve.</param>
+    /// <param name="point">The uncompressed point.</param>
+    /// <param name="useLibCrypto">False to hold the key in the BCL even where libcrypto is present (the path taken
+    /// where it is missing; for tests).</param>
+    public EcPublicKey(EcCurve curve, ReadOnlySpan<byte> point, bool useLibCrypto = true)
     {
         int coord = EcCurves.CoordinateLength(curve);
         if (coord == 0)
@@ -26,7 +30,7 @@ internal sealed class EcPublicKey : PublicKey
         if (point.Length != 1 + 2 * coord || point[0] != 0x04)
             throw new CryptographicException($"EC point for {curve} must be uncompressed (0x04 || X || Y, {1 + 2 * coord} bytes)");
         _curve = curve;
-        if (LibCryptoEcdsa.IsAvailable)
+        if (useLibCrypto && LibCryptoEcdsa.IsAvailable)
         {
             _native = LibCryptoEcdsa.Import(curve, point) ?? throw new CryptographicException($"EC point is not on {curve}");
             return;

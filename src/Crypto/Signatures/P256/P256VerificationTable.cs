@@ -8,8 +8,8 @@ namespace TlsEngine.Crypto;
 /// multiples k·256^i·B for i = 0..31 and k = 1..128, affine, and 2^256·B. A scalar u written in 32 signed base-256
 /// digits (in [-128, 128), with a carry of 0 or 1 out of the top) makes u·B a sum of at most 33 table points, with no
 /// doubling. A verification u1·G + u2·Q with a table for G and one for the public key Q is then about 64 mixed
-/// additions, where a variable-base multiplication needs some 256 doublings. A table takes 256 KiB and a few
-/// milliseconds to build, so it is worth it for a key that verifies many signatures: a trust anchor, or a peer key
+/// additions, where a variable-base multiplication needs some 256 doublings. A table takes 256 KiB and some 16 ms
+/// to build, so it is worth it for a key that verifies many signatures: a trust anchor, or a peer key
 /// kept by the validated-chain cache. Not constant-time: every value in a verification is public.
 /// </summary>
 internal sealed class P256VerificationTable

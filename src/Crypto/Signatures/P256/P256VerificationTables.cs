@@ -38,7 +38,7 @@ internal static class P256VerificationTables
             var affine = P256Curve.FromCoordinates(U256.FromBigEndian(point.Slice(1, 32)), U256.FromBigEndian(point.Slice(33, 32)));
             return new P256VerificationTable(affine, counted: true);
         }
-        catch (Exception)
+        catch (Exception e) when (e is ArgumentException or OutOfMemoryException)
         {
             // Not on the curve, or no memory for the table: the key goes on verifying through libcrypto.
             Interlocked.Decrement(ref s_live);

@@ -26,8 +26,8 @@ internal static class Extra
                 return Split(int.Parse(n));
             case ["allocs", var n, .. var rest]:
                 return Allocations(int.Parse(n), mode: rest is [var m] ? m : "cold");
-            case ["interleaved", var n]:
-                return Interleaved(int.Parse(n));
+            case ["interleaved", var n, .. var only]:
+                return Interleaved(int.Parse(n), only is [var names] ? names.Split(',') : null);
             case ["loop", var what, var n]:
                 return Loop(what, int.Parse(n));
             default:
@@ -230,7 +230,7 @@ internal static class Extra
     /// to minute, cases run back to back see the same conditions, so their ratios are steadier than those of means
     /// taken minutes apart; medians also shed the rounds that a neighbour's burst spoilt.
     /// </summary>
-    private static int Interleaved(int rounds)
+    private static int Interleaved(int rounds, string[]? only)
     {
         var hs = new HandshakeBenchmarks();
         hs.Setup();
@@ -247,6 +247,11 @@ internal static class Extra
             ("ours_resumed", resumed.OursResumed),
             ("sslstream_resumed", resumed.SslStreamResumed),
         ];
+        if (only is not null)
+        {
+            cases = cases.Where(c => only.Contains(c.Name)).ToArray();
+            if (cases.Length == 0) throw new ArgumentException($"interleaved: no case among {string.Join(',', only)}");
+        }
         var samples = cases.Select(_ => new List<double>(rounds)).ToArray();
         for (int r = -100; r < rounds; r++)
         {

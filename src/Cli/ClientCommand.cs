@@ -24,6 +24,7 @@ internal static class ClientCommand
             var other => throw new UsageException($"--ocsp must be require, soft or off, not '{other}'"),
         };
         int reconnects = args.Int("reconnect", 0);
+        var keyingMaterial = KeyingMaterialOption.Parse(args);
         args.RejectUnknown();
         if (reconnects > 0)
             return await ReconnectAsync(host, port, options, reconnects);
@@ -35,6 +36,7 @@ internal static class ClientCommand
         Console.Error.WriteLine($"handshake: {OptionsBuilder.Describe(c)}");
         Console.Error.WriteLine($"peer: {c.PeerIdentity}");
         Console.Error.WriteLine("Verification: OK");
+        if (keyingMaterial is not null) Console.Error.WriteLine(keyingMaterial.Describe(c));
         if (keyUpdate)
         {
             await tls.UpdateKeysAsync(requestPeer: true);

@@ -72,6 +72,9 @@ internal static class CommandLine
           --sigalgs LIST        e.g. ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:ed25519
           --alpn LIST           e.g. h2:http/1.1
           --keylog FILE         append NSS key log lines (SSLKEYLOGFILE format; secrets, debugging only)
+          --keymatexport LABEL  server and client: print keying material exported with LABEL (RFC 8446 §7.5, no
+                                context) after each handshake, as openssl -keymatexport does; --keymatexportlen N
+                                bytes (default 20)
           --timeout SECONDS     handshake timeout (default 30)
         hsm list options:
           --module PATH         PKCS#11 module (default $TLSENGINE_PKCS11_MODULE, else /usr/lib/softhsm/libsofthsm2.so)

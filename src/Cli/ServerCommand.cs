@@ -36,6 +36,7 @@ internal static class ServerCommand
             options.SessionTicketKeys = SessionTicketKeys.CreateRandom();
         int accepts = args.Int("naccept", int.MaxValue);
         var staple = args.Value("ocsp-staple");
+        var keyingMaterial = KeyingMaterialOption.Parse(args);
         args.RejectUnknown();
         await using var stapler = await StartStaplingAsync(options, staple);
 
@@ -49,7 +50,7 @@ internal static class ServerCommand
             for (int n = 0; n < accepts; n++)
             {
                 var socket = await listener.AcceptSocketAsync();
-                var task = ServeAsync(socket, options, echo, stdin);
+                var task = ServeAsync(socket, options, echo, stdin, keyingMaterial);
                 if (echo) running.Add(task);
                 else await task;
             }
@@ -79,7 +80,7 @@ internal static class ServerCommand
         return stapler;
     }
 
-    private static async Task ServeAsync(Socket socket, TlsServerOptions options, bool echo, StdinPump? stdin)
+    private static async Task ServeAsync(Socket socket, TlsServerOptions options, bool echo, StdinPump? stdin, KeyingMaterialOption? keyingMaterial)
     {
         var remote = socket.RemoteEndPoint;
         await using var network = new NetworkStream(socket, ownsSocket: true);
@@ -98,6 +99,7 @@ internal static class ServerCommand
             var c = tls.Connection;
             Console.Error.WriteLine($"{remote}: handshake: {OptionsBuilder.Describe(c)}{(c.Resumed ? " (resumed)" : "")}");
             Console.Error.WriteLine($"{remote}: peer: {(c.PeerIdentity?.ToString() ?? "no client certificate")}");
+            if (keyingMaterial is not null) Console.Error.WriteLine($"{remote}: {keyingMaterial.Describe(c)}");
             try
             {
                 if (echo) await EchoAsync(tls);

@@ -73,10 +73,13 @@ internal abstract class HandshakeMachine : IDisposable
 
     // ---- sending ---------------------------------------------------------------------------------------------------
 
-    /// <summary>Adds the message just written to <see cref="Writer"/> to the transcript and queues it.</summary>
-    protected void SendWritten()
+    /// <summary>
+    /// Adds the message just written to <see cref="Writer"/> to the transcript and queues it; its first
+    /// <paramref name="alreadyHashed"/> bytes are in the transcript already (a ClientHello's part before its binders).
+    /// </summary>
+    protected void SendWritten(int alreadyHashed = 0)
     {
-        Transcript.Add(Writer.WrittenSpan);
+        Transcript.Add(Writer.WrittenSpan[alreadyHashed..]);
         Connection.QueueHandshake(Writer.WrittenSpan);
         Writer.Clear();
     }
@@ -87,6 +90,8 @@ internal abstract class HandshakeMachine : IDisposable
     protected Span<byte> ServerHandshakeSecret => _trafficSecrets.AsSpan(_secretLength, _secretLength);
     private Span<byte> ClientAppSecret => _trafficSecrets.AsSpan(2 * _secretLength, _secretLength);
     private Span<byte> ServerAppSecret => _trafficSecrets.AsSpan(3 * _secretLength, _secretLength);
+    // exporter_master_secret (RFC 8446 §7.1), kept for the connection's life for TLS-Exporter (§7.5).
+    private Span<byte> ExporterMasterSecret => _trafficSecrets.AsSpan(4 * _secretLength, _secretLength);
 
     /// <summary>After ServerHello: Handshake Secret and both handshake traffic secrets.</summary>
     protected void DeriveHandshakeSecrets(byte[] sharedSecret)
@@ -94,7 +99,7 @@ internal abstract class HandshakeMachine : IDisposable
         Keys!.AdvanceToHandshake(sharedSecret);
         CryptographicOperations.ZeroMemory(sharedSecret);
         _secretLength = Keys.HashLength;
-        _trafficSecrets = new byte[4 * _secretLength];
+        _trafficSecrets = new byte[5 * _secretLength];
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
         Keys.Derive("c hs traffic"u8, "s hs traffic"u8, hash, ClientHandshakeSecret, ServerHandshakeSecret);
@@ -118,14 +123,13 @@ internal abstract class HandshakeMachine : IDisposable
         Keys.Derive("c ap traffic"u8, "s ap traffic"u8, hash, ClientAppSecret, ServerAppSecret);
         LogSecret("CLIENT_TRAFFIC_SECRET_0", ClientAppSecret);
         LogSecret("SERVER_TRAFFIC_SECRET_0", ServerAppSecret);
-        // exporter_master_secret is only logged: there is no exporter API, so it is derived only for a key log.
-        if (Options.KeyLog is not null)
-        {
-            var exporter = Keys.Derive("exp master"u8, hash);
-            LogSecret("EXPORTER_SECRET", exporter);
-            CryptographicOperations.ZeroMemory(exporter);
-        }
+        Keys.Derive("exp master"u8, hash, ExporterMasterSecret);
+        LogSecret("EXPORTER_SECRET", ExporterMasterSecret);
     }
+
+    /// <summary>TLS-Exporter (RFC 8446 §7.5) once the handshake is complete; the caller has checked the arguments.</summary>
+    public void ExportKeyingMaterial(ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output) =>
+        Keys!.Export(ExporterMasterSecret, label, context, output);
 
     protected void InstallApplicationWriteKeys() =>
         Connection.InstallWriteKeys(Keys!, IsServer ? ServerAppSecret : ClientAppSecret);

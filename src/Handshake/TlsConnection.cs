@@ -219,6 +219,30 @@ public sealed partial class TlsConnection : IDisposable
         Run(transmit, requestPeer ? Operation.KeyUpdateRequestingPeer : Operation.KeyUpdate, default, null, out _);
     }
 
+    /// <summary>
+    /// Keying material exported from this connection (RFC 8446 §7.5, the interface of RFC 5705): both peers get the same
+    /// <paramref name="output"/>.Length bytes for the same label and context, and nobody else can compute them — for
+    /// channel binding (RFC 9266's tls-exporter: label "EXPORTER-Channel-Binding", no context, 32 bytes) or keys of an
+    /// application protocol. An empty context is the same as none in TLS 1.3. Available once the handshake is complete
+    /// and until the connection is disposed; a KeyUpdate does not change it, a resumed connection has its own.
+    /// </summary>
+    /// <exception cref="ArgumentException">The label is empty or longer than 249 bytes ("tls13 " and the label make an
+    /// HkdfLabel label of at most 255, §7.1), or the output is empty or longer than 255 hash lengths (RFC 5869).</exception>
+    /// <exception cref="InvalidOperationException">The handshake is not complete.</exception>
+    /// <exception cref="TlsAlertException">The connection failed (the alert that ended it).</exception>
+    public void ExportKeyingMaterial(ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
+    {
+        ThrowIfFailed();
+        if (!IsHandshakeComplete)
+            throw new InvalidOperationException("keying material can be exported once the handshake is complete");
+        if (label.IsEmpty || label.Length > 249)
+            throw new ArgumentException($"an exporter label is 1 to 249 bytes, not {label.Length} (RFC 8446 §7.1, §7.5)", nameof(label));
+        int max = 255 * Crypto.CipherSuites.HashLength(CipherSuite!.Value);
+        if (output.IsEmpty || output.Length > max)
+            throw new ArgumentException($"exported keying material is 1 to {max} bytes with this suite's hash, not {output.Length} (RFC 5869 §2.3)", nameof(output));
+        _machine.ExportKeyingMaterial(label, context, output);
+    }
+
     /// <summary>Sends close_notify (RFC 8446 §6.1): this side will write nothing more. Idempotent.</summary>
     public void Close(IBufferWriter<byte> transmit)
     {

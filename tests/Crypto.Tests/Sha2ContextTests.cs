@@ -46,10 +46,38 @@ public class Sha2ContextTests
         }
     }
 
+    [Fact]
+    public void InputsEitherSideOfTheShortCallLimitHashAlike()
+    {
+        // Short inputs go through the entry points declared without the GC transition, longer ones through the others.
+        int limit = LibCryptoSha2.ShortInput;
+        var random = new Random(6234);
+        foreach (var hash in Hashes)
+        {
+            foreach (int[] pieces in new[] { new[] { limit - 1 }, new[] { limit }, new[] { limit + 1 }, new[] { 3, limit, limit + 1, 5000, 64 } })
+            {
+                var data = new byte[pieces.Sum()];
+                random.NextBytes(data);
+                var context = new Sha2Context();
+                context.Start(hash);
+                int at = 0;
+                foreach (int piece in pieces)
+                {
+                    context.Append(data.AsSpan(at, piece));
+                    at += piece;
+                }
+                var digest = new byte[64];
+                int n = context.Finish(digest);
+                Assert.Equal(Expected(hash, data), digest[..n]);
+                context.Dispose();
+            }
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void PeekingLeavesTheRunningHashUntouched(bool bcl)
+    public void PeekingAndForkingLeaveTheRunningHashUntouched(bool bcl)
     {
         using var hashing = BclHashes.Use(bcl);
         foreach (var hash in Hashes)
@@ -66,7 +94,10 @@ public class Sha2ContextTests
             var peek = new byte[64];
             int n = context.PeekHash(peek);
             Assert.Equal(Expected(hash, first), peek[..n]);
-            context.PeekHash(peek, extra);
+            var fork = context.Fork();
+            fork.Append(extra);
+            fork.Finish(peek);
+            fork.Dispose();
             Assert.Equal(Expected(hash, [.. first, .. extra]), peek[..n]);
             context.Append(second);
             var final = new byte[64];

@@ -195,6 +195,24 @@ public class ResumptionTests
     }
 
     [Fact]
+    public void ATicketForAnotherHashGivesAFullHandshakeOnARecomputedTranscript()
+    {
+        // The client hashes its ClientHello under the SHA-256 ticket's hash for the binder; the server then picks a
+        // SHA-384 suite, cannot take the ticket (RFC 8446 §4.2.11), and both sides hash the transcript afresh.
+        var (c, s, cache) = Options();
+        s.CipherSuites = [CipherSuite.TLS_AES_128_GCM_SHA256];
+        using (Connect(c, s)) { }
+        Assert.Equal(1, cache.Count);
+        s.CipherSuites = [CipherSuite.TLS_AES_256_GCM_SHA384];
+        using var full = Connect(c, s);
+        Assert.False(full.Server.Resumed);
+        Assert.False(full.Client.Resumed);
+        Assert.Equal(CipherSuite.TLS_AES_256_GCM_SHA384, full.Client.CipherSuite);
+        full.ClientSends("after a refused ticket"u8);
+        Assert.Equal("after a refused ticket"u8.ToArray(), full.ServerReceived.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void ClientWhoseCertificateNoLongerValidatesGetsAFullHandshake()
     {
         var (c, s, _) = Options();

@@ -5,7 +5,8 @@ namespace TlsEngine.Interop.Tests;
 
 /// <summary>
 /// Our CLI (<c>tlsengine server|client</c>, the build next to this project) against openssl, to prove that the program
-/// people run works, not only the library: mutual TLS both ways, HelloRetryRequest, KeyUpdate and a refusal.
+/// people run works, not only the library: mutual TLS both ways, HelloRetryRequest, KeyUpdate, exported keying
+/// material and a refusal.
 /// </summary>
 [Collection(InteropCollection.Name)]
 public sealed class CliInteropTests(PkiFixture pki)
@@ -17,12 +18,14 @@ public sealed class CliInteropTests(PkiFixture pki)
         var (serverCert, serverKey) = pki.Server(KeyType.Rsa2048);
         var (clientCert, clientKey) = pki.Client(KeyType.Ed25519);
         var (cli, port) = await CliProcess.StartServerAsync(
-            ["--cert", serverCert, "--key", serverKey, "--ca", pki.Ca(KeyType.Ed25519), "--require-client-cert"]);
+            ["--cert", serverCert, "--key", serverKey, "--ca", pki.Ca(KeyType.Ed25519), "--require-client-cert",
+                "--keymatexport", "EXPERIMENTAL-cli", "--keymatexportlen", "32"]);
         await using var _ = cli;
         await using var sClient = OpenSslProcess.StartOpenSsl(
         [
             "s_client", "-connect", $"127.0.0.1:{port}", "-tls1_3", "-CAfile", pki.Ca(KeyType.Rsa2048), "-verify_return_error",
             "-servername", "localhost", "-verify_hostname", "localhost", "-cert", clientCert, "-key", clientKey,
+            "-keymatexport", "EXPERIMENTAL-cli", "-keymatexportlen", "32",
         ]);
 
         await TalkAsync(sClient, cli);
@@ -36,6 +39,30 @@ public sealed class CliInteropTests(PkiFixture pki)
         Assert.Contains($"handshake: TLSv1.3, {theirs.Cipher}, ", cli.Stderr, StringComparison.Ordinal);
         Assert.Contains("peer signed with ed25519", cli.Stderr, StringComparison.Ordinal);
         Assert.Contains($"SPIFFE ID {KeyType.Ed25519.ClientSpiffeId()}", cli.Stderr, StringComparison.Ordinal);
+        Assert.Contains($": {KeyingMaterial(sClient.Output)}", cli.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--keymatexportlen", "32")]
+    [InlineData("--keymatexportlen", "20")]
+    [InlineData("--keymatexport", "")]
+    [InlineData("--keymatexportlen", "0")]
+    public async Task CliRefusesAnUnusableKeyingMaterialRequest(string option, string value)
+    {
+        string[] exporter = option == "--keymatexportlen" && value == "0"
+            ? ["--keymatexport", "EXPERIMENTAL-cli", option, value]
+            : [option, value];
+        await using var cli = CliProcess.Start(["client", "--connect", "127.0.0.1:9", "--ca", pki.Ca(KeyType.P256), .. exporter]);
+        Assert.Equal(2, await cli.WaitForExitAsync(Timeouts.Step));
+        Assert.Contains("keymatexport", cli.Stderr, StringComparison.Ordinal);
+    }
+
+    // The line openssl prints for -keymatexport (RFC 8446 §7.5), as our CLI prints it for --keymatexport.
+    private static string KeyingMaterial(string opensslOutput)
+    {
+        var hex = new OpenSslOutput(opensslOutput).KeyingMaterial;
+        Assert.True(hex is { Length: >= 40 }, opensslOutput);
+        return $"Keying material: {hex}";
     }
 
     [SkippableFact]
@@ -45,12 +72,14 @@ public sealed class CliInteropTests(PkiFixture pki)
         var (serverCert, serverKey) = pki.Server(KeyType.P384);
         var (clientCert, clientKey) = pki.Client(KeyType.Rsa2048);
         await using var h = await OpenSslServerHarness.StartAsync(
-            ["-cert", serverCert, "-key", serverKey, "-CAfile", pki.Ca(KeyType.Rsa2048), "-Verify", "1", "-verify_return_error"],
+            ["-cert", serverCert, "-key", serverKey, "-CAfile", pki.Ca(KeyType.Rsa2048), "-Verify", "1", "-verify_return_error",
+                "-keymatexport", "EXPERIMENTAL-cli"],
             pki.NewTraceFile("cli-client"));
         await using var cli = CliProcess.Start(
         [
             "client", "--connect", $"127.0.0.1:{h.Port}", "--servername", "localhost", "--cert", clientCert, "--key", clientKey,
             "--ca", pki.Ca(KeyType.P384), "--groups", "P-384", "--ciphersuites", "TLS_CHACHA20_POLY1305_SHA256", "--keyupdate",
+            "--keymatexport", "EXPERIMENTAL-cli",
         ]);
 
         await TalkAsync(h.Server, cli);
@@ -69,6 +98,7 @@ public sealed class CliInteropTests(PkiFixture pki)
         Assert.Equal("rsa-pss", theirs.PeerSignatureType);
         Assert.Equal([true], trace.KeyUpdates(sent: false));
         Assert.Equal([false], trace.KeyUpdates(sent: true));
+        Assert.Contains(KeyingMaterial(h.Server.Output), cli.Stderr, StringComparison.Ordinal);
     }
 
     [SkippableFact]

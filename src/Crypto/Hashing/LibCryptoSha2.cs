@@ -36,13 +36,25 @@ internal static unsafe partial class LibCryptoSha2
         if (ok != 1) throw new CryptographicException("libcrypto could not start a SHA-2 context");
     }
 
+    /// <summary>
+    /// Inputs up to this many bytes (at most eight SHA-256 blocks, well under a microsecond) are hashed without the
+    /// runtime's GC transition around the call (<see cref="SuppressGCTransitionAttribute"/>: the code is short, takes no
+    /// lock and never calls back). The key schedule's HMACs make dozens of such calls per handshake, and the transition
+    /// was a tenth of an HKDF-Expand; longer inputs (a Certificate message in the transcript) keep it, so that a garbage
+    /// collection never waits for them.
+    /// </summary>
+    internal const int ShortInput = 512;
+
     public static void Update(int kind, byte* context, ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty) return;
         fixed (byte* p = data)
         {
+            nuint length = (nuint)data.Length;
             // SHA384_Update is SHA512_Update (one compression function, RFC 6234 §6.3).
-            int ok = kind == 1 ? SHA256_Update(context, p, (nuint)data.Length) : SHA512_Update(context, p, (nuint)data.Length);
+            int ok = data.Length <= ShortInput
+                ? kind == 1 ? SHA256_UpdateShort(context, p, length) : SHA512_UpdateShort(context, p, length)
+                : kind == 1 ? SHA256_Update(context, p, length) : SHA512_Update(context, p, length);
             if (ok != 1) throw new CryptographicException("libcrypto SHA-2 update failed");
         }
     }
@@ -87,26 +99,41 @@ internal static unsafe partial class LibCryptoSha2
     }
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     private static partial int SHA256_Init(byte* context);
 
     [LibraryImport(Library)]
     private static partial int SHA256_Update(byte* context, byte* data, nuint length);
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     private static partial int SHA256_Final(byte* digest, byte* context);
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     private static partial int SHA384_Init(byte* context);
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     private static partial int SHA384_Final(byte* digest, byte* context);
 
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     private static partial int SHA512_Init(byte* context);
 
     [LibraryImport(Library)]
     private static partial int SHA512_Update(byte* context, byte* data, nuint length);
 
+    // The same two functions for inputs of at most ShortInput bytes (see there).
+    [LibraryImport(Library, EntryPoint = "SHA256_Update")]
+    [SuppressGCTransition]
+    private static partial int SHA256_UpdateShort(byte* context, byte* data, nuint length);
+
+    [LibraryImport(Library, EntryPoint = "SHA512_Update")]
+    [SuppressGCTransition]
+    private static partial int SHA512_UpdateShort(byte* context, byte* data, nuint length);
+
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     private static partial int SHA512_Final(byte* digest, byte* context);
 }

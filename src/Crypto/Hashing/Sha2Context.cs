@@ -94,23 +94,15 @@ internal struct Sha2Context : IDisposable
         return length;
     }
 
-    /// <summary>Writes the digest of what was appended so far followed by <paramref name="extra"/>, leaving this context as it was.</summary>
-    public readonly unsafe int PeekHash(Span<byte> digest, ReadOnlySpan<byte> extra = default)
+    /// <summary>Writes the digest of what was appended so far, leaving this context as it was.</summary>
+    public readonly unsafe int PeekHash(Span<byte> digest)
     {
         int length = CheckDestination(digest);
-        if (_fallback is not null)
-        {
-            if (extra.IsEmpty) return _fallback.GetCurrentHash(digest);
-            using var clone = _fallback.Clone();
-            clone.AppendData(extra);
-            return clone.GetHashAndReset(digest);
-        }
+        if (_fallback is not null) return _fallback.GetCurrentHash(digest);
         State copy = _state;
         try
         {
-            State* state = &copy;
-            LibCryptoSha2.Update(_kind, (byte*)state, extra);
-            fixed (byte* d = digest) LibCryptoSha2.Final(_kind, (byte*)state, d);
+            fixed (byte* d = digest) LibCryptoSha2.Final(_kind, (byte*)&copy, d);
         }
         finally
         {

@@ -42,8 +42,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         ClientRandom = _hello.Random;
         ServerName = _hello.ServerNameSent;
         _hello.Write(Writer);
-        FillBinder();
-        SendWritten();
+        SendClientHello();
         Connection.FlushHandshake();
         // Middlebox compatibility (RFC 8446 §D.4): the dummy change_cipher_spec goes right after the ClientHello.
         if (_options.MiddleboxCompatibility)
@@ -52,24 +51,30 @@ internal sealed class ClientHandshake : HandshakeMachine
     }
 
     /// <summary>
-    /// Computes the PSK binder over the ClientHello written so far, truncated before the binders list, and patches it
-    /// in (RFC 8446 §4.2.11.2). After a HelloRetryRequest the transcript (message_hash, HelloRetryRequest) precedes it.
+    /// Sends the ClientHello in <see cref="HandshakeMachine.Writer"/>. With a ticket, first computes the PSK binder over
+    /// the transcript up to the binders list and patches it in (RFC 8446 §4.2.11.2): the ClientHello is hashed once, its
+    /// part before the binders for the binder, then the binders (<see cref="Transcript.AddAndHash"/>). After a
+    /// HelloRetryRequest the transcript (message_hash, HelloRetryRequest) precedes it.
     /// </summary>
-    private void FillBinder()
+    private void SendClientHello()
     {
-        if (_hello!.Ticket is not { } ticket) return;
+        if (_hello!.Ticket is not { } ticket)
+        {
+            SendWritten();
+            return;
+        }
         int truncated = Writer.Length - PreSharedKeyExtension.BindersListLength(_hello.BinderLength);
         Span<byte> hash = stackalloc byte[CipherSuites.HashLength(ticket.Suite)];
-        if (Transcript.HasHash)
-            Transcript.HashWith(Writer.WrittenSpan[..truncated], hash);
-        else
-            Crypto.Sha2Context.HashData(CipherSuites.Hash(ticket.Suite), Writer.WrittenSpan[..truncated], hash);
-        using var early = new TlsKeySchedule(ticket.Suite, ticket.Psk);
-        var binderKey = early.BinderKey();
-        Span<byte> binder = stackalloc byte[early.HashLength];
-        early.FinishedVerifyData(binderKey, hash, binder);
-        Writer.Patch(Writer.Length - _hello.BinderLength, binder);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
+        Transcript.AddAndHash(Writer.WrittenSpan[..truncated], CipherSuites.Hash(ticket.Suite), hash);
+        using (var early = new TlsKeySchedule(ticket.Suite, ticket.Psk))
+        {
+            var binderKey = early.BinderKey();
+            Span<byte> binder = stackalloc byte[early.HashLength];
+            early.FinishedVerifyData(binderKey, hash, binder);
+            Writer.Patch(Writer.Length - _hello.BinderLength, binder);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
+        }
+        SendWritten(alreadyHashed: truncated);
     }
 
     protected override void HandleHandshake(HandshakeType type, ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
@@ -228,8 +233,7 @@ internal sealed class ClientHandshake : HandshakeMachine
         Transcript.ReplaceWithMessageHash();
         Transcript.Add(message.Span);
         _hello.WriteRetry(Writer, selected, cookie, hrr.CipherSuite);
-        FillBinder();
-        SendWritten();
+        SendClientHello();
         _state = State.WaitServerHello;
     }
 

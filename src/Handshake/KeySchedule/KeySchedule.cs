@@ -42,10 +42,8 @@ internal sealed class TlsKeySchedule : IDisposable
     /// </summary>
     private void Advance(ReadOnlySpan<byte> ikm)
     {
-        Span<byte> emptyHash = stackalloc byte[_hashLength];
-        Sha2Context.HashData(_hash, [], emptyHash);
         Span<byte> derived = stackalloc byte[_hashLength];
-        HkdfLabel.Expand(_hash, Secret, "derived"u8, emptyHash, derived);
+        HkdfLabel.Expand(_hash, Secret, "derived"u8, EmptyHash, derived);
         Span<byte> zeros = stackalloc byte[_hashLength];
         zeros.Clear();
         // HMAC keyed with the salt (derived) over the IKM: the current secret is no longer read, so it is overwritten.
@@ -54,12 +52,13 @@ internal sealed class TlsKeySchedule : IDisposable
     }
 
     /// <summary>binder_key = Derive-Secret(Early Secret, "res binder", "") for resumption PSKs (RFC 8446 §7.1).</summary>
-    public byte[] BinderKey()
-    {
-        Span<byte> emptyHash = stackalloc byte[_hashLength];
-        Sha2Context.HashData(_hash, [], emptyHash);
-        return Derive("res binder"u8, emptyHash);
-    }
+    public byte[] BinderKey() => Derive("res binder"u8, EmptyHash);
+
+    // Transcript-Hash of no messages, Hash(""), the context of the "derived" and "res binder" secrets (§7.1).
+    private static readonly byte[] EmptySha256 = SHA256.HashData([]);
+    private static readonly byte[] EmptySha384 = SHA384.HashData([]);
+
+    private ReadOnlySpan<byte> EmptyHash => _hashLength == 32 ? EmptySha256 : EmptySha384;
 
     /// <summary>The PSK of a ticket: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1).</summary>
     public byte[] TicketPsk(ReadOnlySpan<byte> resumptionMasterSecret, ReadOnlySpan<byte> nonce) =>
@@ -74,9 +73,37 @@ internal sealed class TlsKeySchedule : IDisposable
     /// <summary>Derive-Secret(current stage secret, label, transcript hash).</summary>
     public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash)
     {
-        var output = new byte[transcriptHash.Length];
-        HkdfLabel.Expand(_hash, Secret, label, transcriptHash, output);
+        var output = new byte[_hashLength];
+        Derive(label, transcriptHash, output);
         return output;
+    }
+
+    /// <summary>Derive-Secret(current stage secret, label, transcript hash) into <paramref name="output"/> (Hash.length bytes).</summary>
+    public void Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash, Span<byte> output)
+    {
+        if (output.Length != _hashLength) throw new ArgumentException("Derive-Secret output is Hash.length bytes");
+        HkdfLabel.Expand(_hash, Secret, label, transcriptHash, output);
+    }
+
+    /// <summary>
+    /// TLS-Exporter(label, context_value, key_length) (RFC 8446 §7.5) from the exporter_master_secret:
+    /// HKDF-Expand-Label(Derive-Secret(Secret, label, ""), "exporter", Hash(context_value), key_length). An empty
+    /// context and no context are the same in TLS 1.3.
+    /// </summary>
+    public void Export(ReadOnlySpan<byte> exporterMasterSecret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, Span<byte> output)
+    {
+        Span<byte> secret = stackalloc byte[_hashLength];
+        Span<byte> contextHash = stackalloc byte[_hashLength];
+        try
+        {
+            HkdfLabel.Expand(_hash, exporterMasterSecret, label, EmptyHash, secret);
+            Sha2Context.HashData(_hash, context, contextHash);
+            HkdfLabel.Expand(_hash, secret, "exporter"u8, contextHash, output);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
     }
 
     /// <summary>

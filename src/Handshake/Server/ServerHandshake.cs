@@ -85,14 +85,28 @@ internal sealed class ServerHandshake : HandshakeMachine
         }
         // A ticket may replace certificate authentication once the group is settled (RFC 8446 §4.2.11).
         Transcript.SetHash(CipherSuites.Hash(n.Suite));
-        _psk = ServerResumption.TryAccept(hello, message.Span, n.Suite, _options, Transcript);
+        var offered = ServerResumption.Offered(hello, _options);
+        if (offered is null)
+        {
+            Transcript.Add(message.Span);
+            _psk = null;
+        }
+        else
+        {
+            // Hashed once: the part before the binders list, whose hash the binders sign (§4.2.11.2), then the list.
+            Span<byte> binderHash = stackalloc byte[Transcript.HashLength];
+            var span = message.Span;
+            Transcript.AddAndHash(span[..^offered.BindersLength], Transcript.Hash, binderHash);
+            Transcript.Add(span[^offered.BindersLength..]);
+            _psk = ServerResumption.TryAccept(offered, binderHash, n.Suite, _options);
+        }
         if (n.OffersEarlyData)
             Connection.SkipEarlyData(untilClientHello: false);
         else
             Connection.StopSkippingEarlyData();
         Group = n.Group;
         ApplicationProtocol = n.ApplicationProtocol;
-        SendServerFlight(hello, message, n);
+        SendServerFlight(hello, n);
     }
 
     /// <summary>HelloRetryRequest (RFC 8446 §4.1.4): the group to use, and a cookie the client must echo (§4.2.2).</summary>
@@ -138,7 +152,7 @@ internal sealed class ServerHandshake : HandshakeMachine
     }
 
     /// <summary>ServerHello, then EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.</summary>
-    private void SendServerFlight(ClientHello hello, ReadOnlyMemory<byte> message, ClientHelloNegotiation n)
+    private void SendServerFlight(ClientHello hello, ClientHelloNegotiation n)
     {
         byte[] shared;
         using (var share = Options.Provider.GenerateKeyShare(n.Group))
@@ -153,8 +167,6 @@ internal sealed class ServerHandshake : HandshakeMachine
             }
             Span<byte> random = stackalloc byte[32];
             Options.Provider.FillRandom(random);
-            Transcript.SetHash(CipherSuites.Hash(n.Suite));
-            Transcript.Add(message.Span);
             WriteServerHello(hello, n, random, share.PublicKey);
             SendWritten();
         }

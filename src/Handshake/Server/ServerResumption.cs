@@ -20,20 +20,29 @@ internal sealed record AcceptedPsk(ushort Index, byte[] Psk, PeerIdentity? Clien
 internal static class ServerResumption
 {
     /// <summary>
-    /// Picks the first offered ticket this server can open that fits the suite's hash, is within its lifetime and age
-    /// tolerance, and whose client identity still validates; then checks its binder (a wrong binder aborts with
-    /// decrypt_error). Returns null for a full handshake. Unknown tickets are ignored, as §4.2.11 says.
+    /// The PSKs a ClientHello offers, when this server issues tickets and the client allows psk_dhe_ke (a client that
+    /// allows only psk_ke gets a full handshake, RFC 8446 §4.2.9); else null.
     /// </summary>
-    public static AcceptedPsk? TryAccept(ClientHello hello, ReadOnlySpan<byte> message, CipherSuite suite, TlsServerOptions options, Transcript transcript)
+    public static OfferedPsks? Offered(ClientHello hello, TlsServerOptions options)
     {
-        if (options.SessionTicketKeys is not { } keys) return null;
+        if (options.SessionTicketKeys is null) return null;
         var ext = hello.Extensions;
         if (ext.Find(ExtensionType.PreSharedKey) is not { } pskData) return null;
-        // psk_dhe_ke only: a client that allows only psk_ke gets a full handshake (§4.2.9).
         if (ext.Find(ExtensionType.PskKeyExchangeModes) is not { } modes
             || !PskKeyExchangeModesExtension.Parse(modes).Contains(PskKeyExchangeModesExtension.PskDheKe))
             return null;
-        var offered = PreSharedKeyExtension.ParseClientHello(pskData);
+        return PreSharedKeyExtension.ParseClientHello(pskData);
+    }
+
+    /// <summary>
+    /// Picks the first offered ticket this server can open that fits the suite's hash, is within its lifetime and age
+    /// tolerance, and whose client identity still validates; then checks its binder against
+    /// <paramref name="binderHash"/>, the transcript hash up to the binders list (a wrong binder aborts with
+    /// decrypt_error). Returns null for a full handshake. Unknown tickets are ignored, as §4.2.11 says.
+    /// </summary>
+    public static AcceptedPsk? TryAccept(OfferedPsks offered, ReadOnlySpan<byte> binderHash, CipherSuite suite, TlsServerOptions options)
+    {
+        var keys = options.SessionTicketKeys!;
         var now = options.TimeProvider.GetUtcNow();
         for (int i = 0; i < offered.Identities.Count; i++)
         {
@@ -54,7 +63,7 @@ internal static class ServerResumption
                 CryptographicOperations.ZeroMemory(plain);
             }
             // §4.2.11: validate the binder of the selected PSK only.
-            VerifyBinder(message, offered, i, suite, ticket.Psk, transcript);
+            VerifyBinder(offered.Binders[i], i, suite, ticket.Psk, binderHash);
             return new AcceptedPsk((ushort)i, ticket.Psk, clientIdentity);
         }
         return null;
@@ -97,16 +106,14 @@ internal static class ServerResumption
         }
     }
 
-    private static void VerifyBinder(ReadOnlySpan<byte> message, OfferedPsks offered, int index, CipherSuite suite, byte[] psk, Transcript transcript)
+    private static void VerifyBinder(ReadOnlySpan<byte> binder, int index, CipherSuite suite, byte[] psk, ReadOnlySpan<byte> binderHash)
     {
         using var early = new TlsKeySchedule(suite, psk);
         var binderKey = early.BinderKey();
-        Span<byte> hash = stackalloc byte[64];
-        hash = hash[..transcript.HashWith(message[..^offered.BindersLength], hash)];
         Span<byte> expected = stackalloc byte[early.HashLength];
-        early.FinishedVerifyData(binderKey, hash, expected);
+        early.FinishedVerifyData(binderKey, binderHash, expected);
         CryptographicOperations.ZeroMemory(binderKey);
-        if (!CryptographicOperations.FixedTimeEquals(expected, offered.Binders[index]))
+        if (!CryptographicOperations.FixedTimeEquals(expected, binder))
             throw TlsAlert.DecryptError($"PSK binder {index} does not verify (RFC 8446 §4.2.11.2)");
     }
 

@@ -8,12 +8,13 @@ namespace TlsEngine.Tests;
 /// <summary>Secrets held inline (no array per secret) are still zeroed when no longer needed (DESIGN.md "Time and randomness").</summary>
 public class SecretLifetimeTests
 {
-    // The machine's traffic secrets: client and server handshake, client and server application, Hash.length bytes each.
+    // The machine's secrets: client and server handshake, client and server application traffic, then the exporter
+    // master secret, Hash.length bytes each.
     private static byte[] Field(object machine, string name)
     {
         var all = (byte[])typeof(HandshakeMachine).GetField("_trafficSecrets", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(machine)!;
-        Assert.Equal(4 * 32, all.Length);
-        int index = Array.IndexOf(["_clientHandshakeSecret", "_serverHandshakeSecret", "_clientAppSecret", "_serverAppSecret"], name);
+        Assert.Equal(5 * 32, all.Length);
+        int index = Array.IndexOf(["_clientHandshakeSecret", "_serverHandshakeSecret", "_clientAppSecret", "_serverAppSecret", "_exporterMasterSecret"], name);
         return all.AsSpan(index * 32, 32).ToArray();
     }
 
@@ -23,7 +24,7 @@ public class SecretLifetimeTests
     private static bool AllZero(byte[] bytes) => Array.TrueForAll(bytes, b => b == 0);
 
     [Fact]
-    public void HandshakeSecretsAreZeroedAtCompletionAndApplicationSecretsAtDispose()
+    public void HandshakeSecretsAreZeroedAtCompletionAndApplicationAndExporterSecretsAtDispose()
     {
         var (c, s) = Loopback.MutualOptions();
         var loop = new Loopback(c, s);
@@ -35,6 +36,7 @@ public class SecretLifetimeTests
             Assert.True(AllZero(Field(machine, "_serverHandshakeSecret")));
             Assert.False(AllZero(Field(machine, "_clientAppSecret")));
             Assert.False(AllZero(Field(machine, "_serverAppSecret")));
+            Assert.False(AllZero(Field(machine, "_exporterMasterSecret")));
         }
         // Both sides hold the same application secrets (their first Hash.length bytes).
         Assert.Equal(Field(Machine(loop.Client), "_clientAppSecret"), Field(Machine(loop.Server), "_clientAppSecret"));
@@ -42,6 +44,7 @@ public class SecretLifetimeTests
         loop.Dispose();
         Assert.True(AllZero(Field(client, "_clientAppSecret")));
         Assert.True(AllZero(Field(client, "_serverAppSecret")));
+        Assert.True(AllZero(Field(client, "_exporterMasterSecret")));
     }
 
     [Fact]

@@ -43,4 +43,43 @@ public class TranscriptTests
         var expected = SHA256.HashData([0xFE, 0, 0, 32, .. SHA256.HashData(clientHello)]);
         Assert.Equal(expected, t.CurrentHash());
     }
+
+    // A client offering a PSK hashes its first ClientHello tentatively, under the ticket's hash, for the binder.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ATentativeHashIsKeptWhenTheServerSettlesOnItAndRedoneWhenNot(bool sameHash)
+    {
+        var prefix = Message(700, 2);
+        var binders = Message(35, 3);
+        var serverHello = Message(90, 4);
+        using var t = new Transcript();
+        var binderHash = new byte[32];
+        Assert.Equal(32, t.AddAndHash(prefix, HashAlgorithmName.SHA256, binderHash));
+        Assert.Equal(SHA256.HashData(prefix), binderHash);
+        Assert.False(t.HasHash);
+        t.Add(binders);
+        var settled = sameHash ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384;
+        t.SetHash(settled);
+        t.Add(serverHello);
+        byte[] all = [.. prefix, .. binders, .. serverHello];
+        Assert.Equal(sameHash ? SHA256.HashData(all) : SHA384.HashData(all), t.CurrentHash());
+    }
+
+    [Fact]
+    public void AddAndHashOnAFixedHashContinuesTheTranscript()
+    {
+        var first = Message(120, 5);
+        var prefix = Message(300, 6);
+        var rest = Message(40, 7);
+        using var t = new Transcript();
+        t.Add(first);
+        t.SetHash(HashAlgorithmName.SHA384);
+        var binderHash = new byte[48];
+        t.AddAndHash(prefix, HashAlgorithmName.SHA384, binderHash);
+        Assert.Equal(SHA384.HashData([.. first, .. prefix]), binderHash);
+        t.Add(rest);
+        Assert.Equal(SHA384.HashData([.. first, .. prefix, .. rest]), t.CurrentHash());
+        Assert.Throws<InvalidOperationException>(() => t.AddAndHash(rest, HashAlgorithmName.SHA256, binderHash));
+    }
 }

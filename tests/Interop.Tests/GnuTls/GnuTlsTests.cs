@@ -9,7 +9,8 @@ namespace TlsEngine.Interop.Tests.GnuTls;
 
 /// <summary>
 /// Mutual TLS 1.3 with GnuTLS (gnutls-cli / gnutls-serv from Debian's gnutls-bin) in both directions: every certificate
-/// key type, a HelloRetryRequest, ChaCha20-Poly1305, a client without a certificate, and resumption.
+/// key type, a HelloRetryRequest, ChaCha20-Poly1305, a client without a certificate, resumption, and exported keying
+/// material.
 /// </summary>
 [Collection(InteropCollection.Name)]
 public sealed class GnuTlsTests(PkiFixture pki)
@@ -20,9 +21,12 @@ public sealed class GnuTlsTests(PkiFixture pki)
 
     private static string Serv() => ExternalTool.Require("gnutls-serv");
 
-    /// <summary>gnutls-cli against our server; returns what it printed and our connection (or our failure).</summary>
+    /// <summary>
+    /// gnutls-cli against our server; returns what it printed and our connection (or our failure).
+    /// <paramref name="established"/> sees our connection after the exchange, before it is disposed.
+    /// </summary>
     private async Task<(string Output, TlsConnection? Ours, TlsAlertException? Failure, string Received)> GnuTlsClientAsync(
-        TlsServerOptions options, IEnumerable<string> args)
+        TlsServerOptions options, IEnumerable<string> args, Action<TlsConnection>? established = null)
     {
         using var cts = Timeouts.ForCase();
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -44,6 +48,7 @@ public sealed class GnuTlsTests(PkiFixture pki)
             received = await Exchange.ReadUntilAsync(tls, "hello-from-gnutls", cts.Token);
             await tls.WriteAsync(Encoding.ASCII.GetBytes("hello-from-tlsengine\n"), cts.Token);
             await client.WaitForTextAsync("hello-from-tlsengine", Timeouts.Step);
+            established?.Invoke(tls.Connection);
         }
         catch (TlsAlertException e)
         {
@@ -75,6 +80,26 @@ public sealed class GnuTlsTests(PkiFixture pki)
         Assert.Contains("hello-from-gnutls", received, StringComparison.Ordinal);
         Assert.Equal(key.ClientSpiffeId(), ours!.PeerIdentity!.SpiffeId);
         Assert.Contains(ours.PeerSignatureScheme!.Value, key.AllowedSchemes());
+    }
+
+    /// <summary>Keying material exporters (RFC 8446 §7.5): gnutls-cli prints what gnutls_prf_rfc5705 gives, and ours must match.</summary>
+    [SkippableFact]
+    public async Task GnuTlsClientExportsWhatOurServerExports()
+    {
+        var (cert, privateKey) = pki.Client(KeyType.P256);
+        string ours = "";
+        var (output, _, failure, _) = await GnuTlsClientAsync(EngineOptions.Server(pki, KeyType.P256, KeyType.P256),
+            ["--x509certfile", cert, "--x509keyfile", privateKey, "--priority", Tls13,
+                "--keymatexport=EXPORTER-Channel-Binding", "--keymatexportsize=48"],
+            connection =>
+            {
+                var material = new byte[48];
+                connection.ExportKeyingMaterial("EXPORTER-Channel-Binding"u8, [], material);
+                ours = Convert.ToHexStringLower(material);
+            });
+        Assert.Null(failure);
+        Assert.Equal(96, ours.Length);
+        Assert.Contains($"- Key material: {ours}", output, StringComparison.Ordinal);
     }
 
     [SkippableFact]
@@ -110,13 +135,14 @@ public sealed class GnuTlsTests(PkiFixture pki)
     }
 
     /// <summary>Starts gnutls-serv requiring a client certificate, echoing, on a free loopback port.</summary>
-    private static async Task<(OpenSslProcess Server, int Port)> StartGnuTlsServerAsync(string cert, string key, string clientCa, string priority)
+    private static async Task<(OpenSslProcess Server, int Port)> StartGnuTlsServerAsync(string cert, string key, string clientCa, string priority,
+        params string[] extra)
     {
         int port = Ports.Free();
         var server = OpenSslProcess.Start(Serv(),
         [
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--echo", "--x509certfile", cert, "--x509keyfile", key,
-            "--x509cafile", clientCa, "--require-client-cert", "--verify-client-cert", "--priority", priority,
+            "--x509cafile", clientCa, "--require-client-cert", "--verify-client-cert", "--priority", priority, .. extra,
         ]);
         var deadline = DateTime.UtcNow + Timeouts.Step;
         while (!Ports.IsListening(port))
@@ -154,6 +180,24 @@ public sealed class GnuTlsTests(PkiFixture pki)
             Assert.Contains(tls.Connection.PeerSignatureScheme!.Value, key.AllowedSchemes());
             Assert.Contains(tls.Connection.LocalSignatureScheme!.Value, key.AllowedSchemes());
             Assert.Contains("localhost", tls.Connection.PeerIdentity!.DnsNames);
+        }
+    }
+
+    [SkippableFact]
+    public async Task OurClientExportsWhatGnuTlsServerExports()
+    {
+        using var cts = Timeouts.ForCase();
+        var (cert, key) = pki.Server(KeyType.P256);
+        var (server, port) = await StartGnuTlsServerAsync(cert, key, pki.Ca(KeyType.P256), Tls13,
+            "--keymatexport=EXPORTER-Channel-Binding", "--keymatexportsize=48");
+        await using (server)
+        {
+            await using var tls = await ConnectAsync(port, EngineOptions.Client(pki, KeyType.P256, KeyType.P256), cts.Token);
+            await tls.WriteAsync(Encoding.ASCII.GetBytes("echo-me\n"), cts.Token);
+            await Exchange.ReadUntilAsync(tls, "echo-me", cts.Token);
+            var material = new byte[48];
+            tls.Connection.ExportKeyingMaterial("EXPORTER-Channel-Binding"u8, [], material);
+            await server.WaitForTextAsync($"- Key material: {Convert.ToHexStringLower(material)}", Timeouts.Step);
         }
     }
 

@@ -42,6 +42,9 @@ public sealed partial class OpenSslOutput(string text)
     public IReadOnlyList<int> AlertNumbers =>
         AlertNumberLine().Matches(Text).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
 
+    /// <summary>The keying material printed for -keymatexport (RFC 8446 §7.5), upper-case hex, or null.</summary>
+    public string? KeyingMaterial => Match(KeyingMaterialLine(), 1);
+
     /// <summary>The subject openssl printed for the peer certificate (s_server: "subject=CN = client-p256").</summary>
     public string? Subject => Match(SubjectLine(), 1);
 
@@ -84,6 +87,9 @@ public sealed partial class OpenSslOutput(string text)
 
     [GeneratedRegex(@"SSL alert number (\d+)")]
     private static partial Regex AlertNumberLine();
+
+    [GeneratedRegex(@"Keying material: ([0-9A-F]+)")]
+    private static partial Regex KeyingMaterialLine();
 
     [GeneratedRegex(@"(?m)^subject=([^\r\n]+)")]
     private static partial Regex SubjectLine();

@@ -94,6 +94,45 @@ public sealed class RecoveryTests(SoftHsmFixture hsm)
             MemoryPair.Handshake(client, server);
     }
 
+    /// <summary>
+    /// The window the concurrent run above can hit: a session opened (and seen logged in) just before another thread's
+    /// C_Logout, and used for its first signature just after. C_FindObjects then succeeds with no private key in sight
+    /// (PKCS#11 v2.40 §5.7: private objects are visible to a logged-in user only); that is the lost login, retried, not
+    /// a key gone from the token.
+    /// </summary>
+    [SkippableFact]
+    public void FreshSessionLoggedOutBeforeItFindsTheKeyIsRetried()
+    {
+        hsm.Require();
+        var (client, server, key) = Options("ec-p256");
+        MemoryPair.Handshake(client, server);
+        int logins = key.Pool.Logins, invalidations = key.Pool.Invalidations;
+        key.Pool.Return(key.Pool.OpenFresh(key.Uri.Pin)); // on top of the idle stack, no key handle found in it yet
+
+        Disrupt(Disruption.LogoutFromSecondSession, SoftHsmFixture.Token);
+
+        MemoryPair.Handshake(client, server);
+        Assert.Equal(invalidations + 1, key.Pool.Invalidations);
+        Assert.Equal(logins + 1, key.Pool.Logins);
+    }
+
+    /// <summary>Opening a key on a pooled session that lost its login retries likewise instead of saying no key matches.</summary>
+    [SkippableFact]
+    public void OpeningAKeyAfterALogoutIsRetried()
+    {
+        hsm.Require();
+        var (client, server, key) = Options("ec-p256");
+        MemoryPair.Handshake(client, server); // idle sessions of the current generation
+        int invalidations = key.Pool.Invalidations;
+
+        Disrupt(Disruption.LogoutFromSecondSession, SoftHsmFixture.Token);
+
+        var other = hsm.OpenKey("ec-p384");
+        Assert.Same(key.Pool, other.Pool);
+        Assert.Equal(invalidations + 1, key.Pool.Invalidations);
+        Assert.Equal("ec-p384", other.Label);
+    }
+
     [SkippableFact]
     public void PersistentFailureIsInternalErrorNamingTheCkrValueAndTheServerRecovers()
     {

@@ -251,6 +251,19 @@ internal sealed class Pkcs11SessionPool
         }
     }
 
+    /// <summary>
+    /// Called when a search for a private key found nothing: if the session has lost its user login (C_Logout or
+    /// C_CloseAllSessions from another thread after this session was opened), private objects are merely hidden
+    /// (PKCS#11 v2.40 §4.4, CKA_PRIVATE), so this throws CKR_USER_NOT_LOGGED_IN for <see cref="Run{T}"/> to retry on a
+    /// fresh, logged-in session instead of reporting the key as gone.
+    /// </summary>
+    /// <exception cref="Pkcs11Exception">CKR_USER_NOT_LOGGED_IN (set here, not returned by the module), or C_GetSessionInfo's error.</exception>
+    public void ThrowIfLoginLost(ISession session)
+    {
+        if (LoginRequired && !IsUserSession(session))
+            throw new Pkcs11Exception("C_FindObjects in a logged-out session", CKR.CKR_USER_NOT_LOGGED_IN);
+    }
+
     private static bool IsUserSession(ISession session) =>
         session.GetSessionInfo().State is CKS.CKS_RO_USER_FUNCTIONS or CKS.CKS_RW_USER_FUNCTIONS;
 }

@@ -95,7 +95,10 @@ public sealed class Pkcs11SigningKey : ISigningKey
     {
         var found = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, uri.Object, uri.Id);
         if (found.Count == 0)
+        {
+            pool.ThrowIfLoginLost(session);
             throw new HsmException($"no private key on token '{pool.TokenLabel}' matches {uri}");
+        }
         if (found.Count > 1)
             throw new HsmException($"{found.Count} private keys on token '{pool.TokenLabel}' match {uri}: add object= or id= to choose one");
         var a = Pkcs11Objects.Read(session, found[0], CKA.CKA_KEY_TYPE, CKA.CKA_LABEL, CKA.CKA_ID, CKA.CKA_SIGN);
@@ -160,6 +163,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         if (!session.Handles.TryGetValue(_handleKey, out var handle))
         {
             var found = Pkcs11Objects.Find(session.Session, CKO.CKO_PRIVATE_KEY, _searchLabel, _searchId);
+            if (found.Count == 0) _pool.ThrowIfLoginLost(session.Session);
             if (found.Count != 1)
                 throw new HsmException(found.Count == 0 ? "the private key is no longer on the token" : $"{found.Count} private keys now match the URI");
             handle = found[0];

@@ -86,14 +86,18 @@ internal abstract class HandshakeMachine : IDisposable
 
     // ---- key schedule steps shared by both roles (RFC 8446 §7.1) -----------------------------------------------------
 
-    protected Span<byte> ClientHandshakeSecret => _trafficSecrets.AsSpan(0, _secretLength);
-    protected Span<byte> ServerHandshakeSecret => _trafficSecrets.AsSpan(_secretLength, _secretLength);
+    // The handshake traffic secrets; once a direction's handshake keys are installed, its slot holds the finished_key
+    // derived from that secret instead (RFC 8446 §4.4.4), the only thing the Finished messages need from it.
+    private Span<byte> ClientHandshakeSecret => _trafficSecrets.AsSpan(0, _secretLength);
+    private Span<byte> ServerHandshakeSecret => _trafficSecrets.AsSpan(_secretLength, _secretLength);
+    protected Span<byte> ClientFinishedKey => ClientHandshakeSecret;
+    protected Span<byte> ServerFinishedKey => ServerHandshakeSecret;
     private Span<byte> ClientAppSecret => _trafficSecrets.AsSpan(2 * _secretLength, _secretLength);
     private Span<byte> ServerAppSecret => _trafficSecrets.AsSpan(3 * _secretLength, _secretLength);
     // exporter_master_secret (RFC 8446 §7.1), kept for the connection's life for TLS-Exporter (§7.5).
     private Span<byte> ExporterMasterSecret => _trafficSecrets.AsSpan(4 * _secretLength, _secretLength);
 
-    /// <summary>After ServerHello: Handshake Secret and both handshake traffic secrets.</summary>
+    /// <summary>After ServerHello: Handshake Secret, both handshake traffic secrets, and the Master Secret.</summary>
     protected void DeriveHandshakeSecrets(byte[] sharedSecret)
     {
         Keys!.AdvanceToHandshake(sharedSecret);
@@ -102,9 +106,23 @@ internal abstract class HandshakeMachine : IDisposable
         _trafficSecrets = new byte[5 * _secretLength];
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
-        Keys.Derive("c hs traffic"u8, "s hs traffic"u8, hash, ClientHandshakeSecret, ServerHandshakeSecret);
+        Keys.DeriveHandshakeTrafficSecrets(hash, ClientHandshakeSecret, ServerHandshakeSecret);
         LogSecret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", ClientHandshakeSecret);
         LogSecret("SERVER_HANDSHAKE_TRAFFIC_SECRET", ServerHandshakeSecret);
+    }
+
+    /// <summary>Handshake write keys from our handshake traffic secret, which its finished_key then replaces.</summary>
+    protected void InstallHandshakeWriteKeys()
+    {
+        var secret = IsServer ? ServerHandshakeSecret : ClientHandshakeSecret;
+        Connection.InstallWriteKeys(Keys!, secret, finishedKey: secret);
+    }
+
+    /// <summary>Handshake read keys from the peer's handshake traffic secret, which its finished_key then replaces.</summary>
+    protected void InstallHandshakeReadKeys()
+    {
+        var secret = IsServer ? ClientHandshakeSecret : ServerHandshakeSecret;
+        Connection.InstallReadKeys(Keys!, secret, application: false, finishedKey: secret);
     }
 
     /// <summary>resumption_master_secret over the transcript through the client Finished (RFC 8446 §7.1).</summary>
@@ -117,13 +135,11 @@ internal abstract class HandshakeMachine : IDisposable
     /// <summary>After the server Finished: Master Secret and the first application traffic secrets.</summary>
     protected void DeriveApplicationSecrets()
     {
-        Keys!.AdvanceToMaster();
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
-        Keys.Derive("c ap traffic"u8, "s ap traffic"u8, hash, ClientAppSecret, ServerAppSecret);
+        Keys!.DeriveApplicationTrafficSecrets(hash, ClientAppSecret, ServerAppSecret, ExporterMasterSecret);
         LogSecret("CLIENT_TRAFFIC_SECRET_0", ClientAppSecret);
         LogSecret("SERVER_TRAFFIC_SECRET_0", ServerAppSecret);
-        Keys.Derive("exp master"u8, hash, ExporterMasterSecret);
         LogSecret("EXPORTER_SECRET", ExporterMasterSecret);
     }
 
@@ -137,25 +153,25 @@ internal abstract class HandshakeMachine : IDisposable
     protected void InstallApplicationReadKeys() =>
         Connection.InstallReadKeys(Keys!, IsServer ? ClientAppSecret : ServerAppSecret, application: true);
 
-    /// <summary>Our Finished (RFC 8446 §4.4.4) with the given base key, over the transcript so far.</summary>
-    protected void SendFinished(ReadOnlySpan<byte> baseKey)
+    /// <summary>Our Finished (RFC 8446 §4.4.4) with the given finished_key, over the transcript so far.</summary>
+    protected void SendFinished(ReadOnlySpan<byte> finishedKey)
     {
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
         Span<byte> verify = stackalloc byte[Keys!.HashLength];
-        Keys.FinishedVerifyData(baseKey, hash, verify);
+        Keys.FinishedMac(finishedKey, hash, verify);
         Finished.Write(Writer, verify);
         SendWritten();
     }
 
     /// <summary>Checks the peer's Finished in constant time (RFC 8446 §4.4.4): a mismatch is decrypt_error.</summary>
-    protected void VerifyFinished(ReadOnlySpan<byte> body, ReadOnlySpan<byte> baseKey)
+    protected void VerifyFinished(ReadOnlySpan<byte> body, ReadOnlySpan<byte> finishedKey)
     {
         var received = Finished.Parse(body, Keys!.HashLength);
         Span<byte> hash = stackalloc byte[64];
         hash = hash[..Transcript.GetCurrentHash(hash)];
         Span<byte> expected = stackalloc byte[Keys.HashLength];
-        Keys.FinishedVerifyData(baseKey, hash, expected);
+        Keys.FinishedMac(finishedKey, hash, expected);
         if (!CryptographicOperations.FixedTimeEquals(received, expected))
             throw TlsAlert.DecryptError("Finished.verify_data does not match the transcript");
     }

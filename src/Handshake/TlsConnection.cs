@@ -288,18 +288,21 @@ public sealed partial class TlsConnection : IDisposable
     /// Installs write keys from <paramref name="trafficSecret"/> (RFC 8446 §7.3), once the messages queued under the
     /// current keys are written: the current protection is rekeyed in place, so nothing may be sealed with it after.
     /// </summary>
-    internal void InstallWriteKeys(TlsKeySchedule keys, ReadOnlySpan<byte> trafficSecret)
+    internal void InstallWriteKeys(TlsKeySchedule keys, ReadOnlySpan<byte> trafficSecret, Span<byte> finishedKey = default)
     {
         FlushHandshake();
-        Records.SetWriteProtection(keys.CreateProtection(trafficSecret, Records.WriteProtection));
+        Records.SetWriteProtection(keys.CreateProtection(trafficSecret, Records.WriteProtection, finishedKey));
     }
 
-    /// <summary>Installs read keys. Handshake messages must not span a key change (RFC 8446 §5.1).</summary>
-    internal void InstallReadKeys(TlsKeySchedule keys, ReadOnlySpan<byte> trafficSecret, bool application)
+    /// <summary>
+    /// Installs read keys (and, for a handshake traffic secret, derives its finished_key: see
+    /// <see cref="TlsKeySchedule.CreateProtection"/>). Handshake messages must not span a key change (RFC 8446 §5.1).
+    /// </summary>
+    internal void InstallReadKeys(TlsKeySchedule keys, ReadOnlySpan<byte> trafficSecret, bool application, Span<byte> finishedKey = default)
     {
         if (_joiner.HasBufferedData)
             throw TlsAlert.UnexpectedMessage("handshake data continues past a key change in the same record (RFC 8446 §5.1)");
-        Records.SetReadProtection(keys.CreateProtection(trafficSecret, Records.ReadProtection));
+        Records.SetReadProtection(keys.CreateProtection(trafficSecret, Records.ReadProtection, finishedKey));
         _readApplicationKeys = application;
     }
 

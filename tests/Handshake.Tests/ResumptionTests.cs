@@ -192,6 +192,8 @@ public class ResumptionTests
         Assert.True(retried.Client.HelloRetried);
         Assert.True(retried.Server.Resumed);
         Assert.True(retried.Client.Resumed);
+        retried.ClientSends("after a retry"u8);
+        Assert.Equal("after a retry"u8.ToArray(), retried.ServerReceived.WrittenSpan.ToArray());
     }
 
     [Fact]
@@ -210,6 +212,23 @@ public class ResumptionTests
         Assert.Equal(CipherSuite.TLS_AES_256_GCM_SHA384, full.Client.CipherSuite);
         full.ClientSends("after a refused ticket"u8);
         Assert.Equal("after a refused ticket"u8.ToArray(), full.ServerReceived.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void ATicketResumesUnderAnotherSuiteOfTheSameHash()
+    {
+        // The client's Early Secret, taken under the ticket's suite for the binder, continues under the suite the
+        // server selects (RFC 8446 §4.2.11: same hash): keys of the selected suite's length on both sides.
+        var (c, s, _) = Options();
+        s.CipherSuites = [CipherSuite.TLS_AES_128_GCM_SHA256];
+        using (Connect(c, s)) { }
+        s.CipherSuites = [CipherSuite.TLS_CHACHA20_POLY1305_SHA256];
+        using var resumed = Connect(c, s);
+        Assert.True(resumed.Client.Resumed);
+        Assert.True(resumed.Server.Resumed);
+        Assert.Equal(CipherSuite.TLS_CHACHA20_POLY1305_SHA256, resumed.Client.CipherSuite);
+        resumed.ClientSends("under ChaCha20-Poly1305"u8);
+        Assert.Equal("under ChaCha20-Poly1305"u8.ToArray(), resumed.ServerReceived.WrittenSpan.ToArray());
     }
 
     [Fact]

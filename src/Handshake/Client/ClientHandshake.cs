@@ -23,6 +23,8 @@ internal sealed class ClientHandshake : HandshakeMachine
     private CipherSuite? _retrySuite;
     private int _ticketsReceived;
     private byte[]? _resumptionMaster;
+    // The key schedule at the offered ticket's Early Secret, from the binder until ServerHello (RFC 8446 §7.1).
+    private TlsKeySchedule? _earlyKeys;
 
     public ClientHandshake(TlsConnection connection, TlsClientOptions options) : base(connection, options) => _options = options;
 
@@ -66,14 +68,14 @@ internal sealed class ClientHandshake : HandshakeMachine
         int truncated = Writer.Length - PreSharedKeyExtension.BindersListLength(_hello.BinderLength);
         Span<byte> hash = stackalloc byte[CipherSuites.HashLength(ticket.Suite)];
         Transcript.AddAndHash(Writer.WrittenSpan[..truncated], CipherSuites.Hash(ticket.Suite), hash);
-        using (var early = new TlsKeySchedule(ticket.Suite, ticket.Psk))
-        {
-            var binderKey = early.BinderKey();
-            Span<byte> binder = stackalloc byte[early.HashLength];
-            early.FinishedVerifyData(binderKey, hash, binder);
-            Writer.Patch(Writer.Length - _hello.BinderLength, binder);
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
-        }
+        // The Early Secret is kept for the handshake should the server accept the ticket (and serves the second
+        // ClientHello after a HelloRetryRequest).
+        _earlyKeys ??= new TlsKeySchedule(ticket.Suite, ticket.Psk);
+        var binderKey = _earlyKeys.BinderKey();
+        Span<byte> binder = stackalloc byte[_earlyKeys.HashLength];
+        _earlyKeys.FinishedVerifyData(binderKey, hash, binder);
+        Writer.Patch(Writer.Length - _hello.BinderLength, binder);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
         SendWritten(alreadyHashed: truncated);
     }
 
@@ -147,7 +149,6 @@ internal sealed class ClientHandshake : HandshakeMachine
         var shareBytes = sh.Extensions.Find(ExtensionType.KeyShare)
             ?? throw TlsAlert.MissingExtension("ServerHello has no key_share; this client offers only (EC)DHE (RFC 8446 §4.2.8)");
         var share = KeyShareExtension.ParseServerHello(shareBytes);
-        byte[]? psk = null;
         if (sh.Extensions.Find(ExtensionType.PreSharedKey) is { } selectedBytes)
         {
             // §4.2.11: the selected identity must be one offered and the suite must have the ticket's hash.
@@ -156,7 +157,6 @@ internal sealed class ClientHandshake : HandshakeMachine
                 throw TlsAlert.IllegalParameter("ServerHello.pre_shared_key selects an identity that was not offered (RFC 8446 §4.2.11)");
             if (CipherSuites.Hash(sh.CipherSuite) != CipherSuites.Hash(ticket.Suite))
                 throw TlsAlert.IllegalParameter($"ServerHello resumes a {ticket.Suite} ticket with {sh.CipherSuite}, of another hash (RFC 8446 §4.2.11)");
-            psk = ticket.Psk;
             Resumed = true;
         }
         var ours = _hello.KeyShareFor(share.Group)
@@ -174,13 +174,23 @@ internal sealed class ClientHandshake : HandshakeMachine
         Group = share.Group;
         Transcript.SetHash(CipherSuites.Hash(sh.CipherSuite));
         Transcript.Add(message.Span);
-        Keys = new TlsKeySchedule(sh.CipherSuite, psk);
+        if (Resumed)
+        {
+            Keys = _earlyKeys!;
+            Keys.UseSuite(sh.CipherSuite);
+        }
+        else
+        {
+            _earlyKeys?.Dispose();
+            Keys = new TlsKeySchedule(sh.CipherSuite);
+        }
+        _earlyKeys = null;
         DeriveHandshakeSecrets(shared);
         _hello.DisposeKeyShares();
-        Connection.InstallReadKeys(Keys, ServerHandshakeSecret, application: false);
+        InstallHandshakeReadKeys();
         // The client's handshake write key is installed now, so that an alert about the server's flight is
         // encrypted as the server expects.
-        Connection.InstallWriteKeys(Keys, ClientHandshakeSecret);
+        InstallHandshakeWriteKeys();
         _state = State.WaitEncryptedExtensions;
     }
 
@@ -290,12 +300,12 @@ internal sealed class ClientHandshake : HandshakeMachine
 
     private void HandleFinished(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        VerifyFinished(body, ServerHandshakeSecret);
+        VerifyFinished(body, ServerFinishedKey);
         Transcript.Add(message.Span);
         DeriveApplicationSecrets();
         if (_certificateRequest is { } cr)
             SendClientCertificate(cr);
-        SendFinished(ClientHandshakeSecret);
+        SendFinished(ClientFinishedKey);
         if (_options.SessionTickets is not null)
             _resumptionMaster = DeriveResumptionMasterSecret();
         InstallApplicationWriteKeys();
@@ -359,6 +369,7 @@ internal sealed class ClientHandshake : HandshakeMachine
     {
         if (_resumptionMaster is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(_resumptionMaster);
         _hello?.DisposeKeyShares();
+        _earlyKeys?.Dispose();
         base.Dispose();
     }
 }

@@ -29,9 +29,20 @@ internal sealed class TlsKeySchedule : IDisposable
 
     private Span<byte> Secret => ((Span<byte>)_secret)[.._hashLength];
 
-    public CipherSuite Suite { get; }
+    public CipherSuite Suite { get; private set; }
     public int HashLength => _hashLength;
     public HashAlgorithmName Hash => _hash;
+
+    /// <summary>
+    /// Continues this schedule under <paramref name="suite"/>, which has the same hash: the Early Secret a client takes
+    /// from a ticket's PSK for its binder, under the ticket's suite, serves the suite the server selects for the
+    /// resumption (RFC 8446 §4.2.11 requires only the same hash).
+    /// </summary>
+    public void UseSuite(CipherSuite suite)
+    {
+        if (CipherSuites.Hash(suite) != _hash) throw new ArgumentException($"{suite} does not use the schedule's hash, {_hash.Name}");
+        Suite = suite;
+    }
 
     /// <summary>The secret of the current stage (early, handshake or master), exposed for test vectors.</summary>
     internal ReadOnlySpan<byte> CurrentSecret => Secret;
@@ -67,8 +78,63 @@ internal sealed class TlsKeySchedule : IDisposable
     /// <summary>Handshake Secret = HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE).</summary>
     public void AdvanceToHandshake(ReadOnlySpan<byte> sharedSecret) => Advance(sharedSecret);
 
-    /// <summary>Master Secret = HKDF-Extract(Derive-Secret(Handshake Secret, "derived", ""), 0).</summary>
-    public void AdvanceToMaster() => Advance([]);
+    /// <summary>
+    /// client_ and server_handshake_traffic_secret = Derive-Secret(Handshake Secret, "c hs traffic" / "s hs traffic",
+    /// ClientHello...ServerHello), then Master Secret = HKDF-Extract(Derive-Secret(Handshake Secret, "derived", ""), 0),
+    /// which replaces the Handshake Secret (RFC 8446 §7.1). The Master Secret depends on no transcript, so it is taken
+    /// here, with the Handshake Secret keyed for HMAC once for all three labels; nothing needs the Handshake Secret after.
+    /// </summary>
+    public void DeriveHandshakeTrafficSecrets(ReadOnlySpan<byte> helloHash, Span<byte> client, Span<byte> server)
+    {
+        CheckOutputs(helloHash, client, server);
+        Span<byte> derived = stackalloc byte[_hashLength];
+        var key = new HmacKey();
+        try
+        {
+            key.Init(_hash, Secret);
+            HkdfLabel.Expand(in key, "c hs traffic"u8, helloHash, client);
+            HkdfLabel.Expand(in key, "s hs traffic"u8, helloHash, server);
+            HkdfLabel.Expand(in key, "derived"u8, EmptyHash, derived);
+            Span<byte> zeros = stackalloc byte[_hashLength];
+            zeros.Clear();
+            Hkdf.Extract(_hash, zeros, derived, Secret);
+        }
+        finally
+        {
+            key.Dispose();
+            CryptographicOperations.ZeroMemory(derived);
+        }
+    }
+
+    /// <summary>
+    /// client_ and server_application_traffic_secret_0 and exporter_master_secret = Derive-Secret(Master Secret,
+    /// "c ap traffic" / "s ap traffic" / "exp master", ClientHello...server Finished) (RFC 8446 §7.1), the Master Secret
+    /// keyed for HMAC once. The keyed state lives on the stack: kept in this object, it would be retained for the
+    /// connection's life.
+    /// </summary>
+    public void DeriveApplicationTrafficSecrets(ReadOnlySpan<byte> serverFinishedHash, Span<byte> client, Span<byte> server, Span<byte> exporter)
+    {
+        CheckOutputs(serverFinishedHash, client, server);
+        CheckOutputs(serverFinishedHash, exporter, exporter);
+        var key = new HmacKey();
+        try
+        {
+            key.Init(_hash, Secret);
+            HkdfLabel.Expand(in key, "c ap traffic"u8, serverFinishedHash, client);
+            HkdfLabel.Expand(in key, "s ap traffic"u8, serverFinishedHash, server);
+            HkdfLabel.Expand(in key, "exp master"u8, serverFinishedHash, exporter);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    private void CheckOutputs(ReadOnlySpan<byte> transcriptHash, Span<byte> first, Span<byte> second)
+    {
+        if (transcriptHash.Length != _hashLength || first.Length != _hashLength || second.Length != _hashLength)
+            throw new ArgumentException("Derive-Secret's context and outputs are Hash.length bytes");
+    }
 
     /// <summary>Derive-Secret(current stage secret, label, transcript hash).</summary>
     public byte[] Derive(ReadOnlySpan<byte> label, ReadOnlySpan<byte> transcriptHash)
@@ -107,33 +173,13 @@ internal sealed class TlsKeySchedule : IDisposable
     }
 
     /// <summary>
-    /// Two Derive-Secret calls on one transcript hash (the client and server traffic secrets of a stage), keying the
-    /// stage's secret for HMAC once. The keyed state lives on the stack: kept in this object, it would be retained
-    /// for the connection's life.
-    /// </summary>
-    public void Derive(ReadOnlySpan<byte> firstLabel, ReadOnlySpan<byte> secondLabel, ReadOnlySpan<byte> transcriptHash, Span<byte> first, Span<byte> second)
-    {
-        if (first.Length != transcriptHash.Length || second.Length != transcriptHash.Length)
-            throw new ArgumentException("Derive-Secret outputs are Hash.length bytes");
-        var key = new HmacKey();
-        try
-        {
-            key.Init(_hash, Secret);
-            HkdfLabel.Expand(in key, firstLabel, transcriptHash, first);
-            HkdfLabel.Expand(in key, secondLabel, transcriptHash, second);
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
     /// write_key and write_iv from a traffic secret (RFC 8446 §7.3) as record protection: <paramref name="current"/>
     /// (the direction's protection so far, of this suite) rekeyed in place with its sequence number back at zero, or a
-    /// new protection when there is none.
+    /// new protection when there is none. With <paramref name="finishedKey"/> (a handshake traffic secret's), also
+    /// finished_key = HKDF-Expand-Label(secret, "finished", "", Hash.length) (§4.4.4) from the same keyed secret; it may
+    /// be the secret's own span, which is read before it is written.
     /// </summary>
-    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret, RecordProtection? current = null)
+    public RecordProtection CreateProtection(ReadOnlySpan<byte> trafficSecret, RecordProtection? current = null, Span<byte> finishedKey = default)
     {
         Span<byte> key = stackalloc byte[CipherSuites.KeyLength(Suite)];
         Span<byte> iv = stackalloc byte[CipherSuites.IvLength];
@@ -143,6 +189,7 @@ internal sealed class TlsKeySchedule : IDisposable
             secret.Init(_hash, trafficSecret);
             HkdfLabel.Expand(in secret, "key"u8, [], key);
             HkdfLabel.Expand(in secret, "iv"u8, [], iv);
+            if (!finishedKey.IsEmpty) HkdfLabel.Expand(in secret, "finished"u8, [], finishedKey[.._hashLength]);
             if (current is null || current.Suite != Suite)
                 return new RecordProtection(Suite, key, iv);
             current.Rekey(key, iv);
@@ -161,9 +208,13 @@ internal sealed class TlsKeySchedule : IDisposable
     {
         Span<byte> finishedKey = stackalloc byte[_hashLength];
         HkdfLabel.Expand(_hash, baseKey, "finished"u8, [], finishedKey);
-        Hkdf.HmacData(_hash, finishedKey, transcriptHash, verifyData[.._hashLength]);
+        FinishedMac(finishedKey, transcriptHash, verifyData);
         CryptographicOperations.ZeroMemory(finishedKey);
     }
+
+    /// <summary>verify_data = HMAC(finished_key, Transcript-Hash) with finished_key already derived (<see cref="CreateProtection"/>).</summary>
+    public void FinishedMac(ReadOnlySpan<byte> finishedKey, ReadOnlySpan<byte> transcriptHash, Span<byte> verifyData) =>
+        Hkdf.HmacData(_hash, finishedKey, transcriptHash, verifyData[.._hashLength]);
 
     /// <summary>application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (RFC 8446 §7.2).</summary>
     public void NextApplicationSecret(ReadOnlySpan<byte> current, Span<byte> next) =>

@@ -99,6 +99,7 @@ internal sealed class ServerHandshake : HandshakeMachine
             Transcript.AddAndHash(span[..^offered.BindersLength], Transcript.Hash, binderHash);
             Transcript.Add(span[^offered.BindersLength..]);
             _psk = ServerResumption.TryAccept(offered, binderHash, n.Suite, _options);
+            Keys = _psk?.EarlyKeys; // owned (and disposed) by this machine from here on
         }
         if (n.OffersEarlyData)
             Connection.SkipEarlyData(untilClientHello: false);
@@ -170,12 +171,12 @@ internal sealed class ServerHandshake : HandshakeMachine
             WriteServerHello(hello, n, random, share.PublicKey);
             SendWritten();
         }
-        Keys = new TlsKeySchedule(n.Suite, _psk is null ? default : _psk.Psk);
+        Keys ??= new TlsKeySchedule(n.Suite);
         DeriveHandshakeSecrets(shared);
         Connection.FlushHandshake();
         SendChangeCipherSpecIfCompatible(hello);
-        Connection.InstallWriteKeys(Keys, ServerHandshakeSecret);
-        Connection.InstallReadKeys(Keys, ClientHandshakeSecret, application: false);
+        InstallHandshakeWriteKeys();
+        InstallHandshakeReadKeys();
 
         SendEncryptedExtensions(n);
         if (_psk is not null)
@@ -184,7 +185,7 @@ internal sealed class ServerHandshake : HandshakeMachine
             // CertificateVerify (RFC 8446 §2.2, §4.3.2).
             Resumed = true;
             PeerIdentity = _psk.ClientIdentity;
-            SendFinished(ServerHandshakeSecret);
+            SendFinished(ServerFinishedKey);
             DeriveApplicationSecrets();
             InstallApplicationWriteKeys();
             _state = State.WaitFinished;
@@ -199,7 +200,7 @@ internal sealed class ServerHandshake : HandshakeMachine
         CertificateAuthentication.WriteCertificateVerify(Writer, Options.Certificate!, n.SignatureScheme, server: true, hash[..Transcript.GetCurrentHash(hash)]);
         SendWritten();
         LocalSignatureScheme = n.SignatureScheme;
-        SendFinished(ServerHandshakeSecret);
+        SendFinished(ServerFinishedKey);
         DeriveApplicationSecrets();
         InstallApplicationWriteKeys();
         _state = _options.ClientAuthentication == ClientAuthenticationMode.None ? State.WaitFinished : State.WaitCertificate;
@@ -306,7 +307,7 @@ internal sealed class ServerHandshake : HandshakeMachine
 
     private void HandleFinished(ReadOnlyMemory<byte> message, ReadOnlySpan<byte> body)
     {
-        VerifyFinished(body, ClientHandshakeSecret);
+        VerifyFinished(body, ClientFinishedKey);
         Transcript.Add(message.Span);
         InstallApplicationReadKeys();
         _state = State.Connected;

@@ -10,8 +10,11 @@ using TlsEngine.X509;
 
 namespace TlsEngine.Server;
 
-/// <summary>A ticket the server accepted: which identity, its PSK, and the client identity it carries.</summary>
-internal sealed record AcceptedPsk(ushort Index, byte[] Psk, PeerIdentity? ClientIdentity);
+/// <summary>
+/// A ticket the server accepted: which identity, the key schedule at its Early Secret (taken from the PSK for the binder,
+/// RFC 8446 §7.1; the handshake continues it), and the client identity it carries.
+/// </summary>
+internal sealed record AcceptedPsk(ushort Index, TlsKeySchedule EarlyKeys, PeerIdentity? ClientIdentity);
 
 /// <summary>
 /// Server side of resumption (RFC 8446 §2.2, §4.2.11, §4.6.1): choosing a ticket from the ClientHello, checking its
@@ -63,8 +66,18 @@ internal static class ServerResumption
                 CryptographicOperations.ZeroMemory(plain);
             }
             // §4.2.11: validate the binder of the selected PSK only.
-            VerifyBinder(offered.Binders[i], i, suite, ticket.Psk, binderHash);
-            return new AcceptedPsk((ushort)i, ticket.Psk, clientIdentity);
+            var early = new TlsKeySchedule(suite, ticket.Psk);
+            CryptographicOperations.ZeroMemory(ticket.Psk);
+            try
+            {
+                VerifyBinder(early, offered.Binders[i], i, binderHash);
+            }
+            catch
+            {
+                early.Dispose();
+                throw;
+            }
+            return new AcceptedPsk((ushort)i, early, clientIdentity);
         }
         return null;
     }
@@ -106,9 +119,8 @@ internal static class ServerResumption
         }
     }
 
-    private static void VerifyBinder(ReadOnlySpan<byte> binder, int index, CipherSuite suite, byte[] psk, ReadOnlySpan<byte> binderHash)
+    private static void VerifyBinder(TlsKeySchedule early, ReadOnlySpan<byte> binder, int index, ReadOnlySpan<byte> binderHash)
     {
-        using var early = new TlsKeySchedule(suite, psk);
         var binderKey = early.BinderKey();
         Span<byte> expected = stackalloc byte[early.HashLength];
         early.FinishedVerifyData(binderKey, binderHash, expected);

@@ -39,13 +39,16 @@ public class Rfc8448KeyScheduleTests
         keys.AdvanceToHandshake(shared);
         Assert.Equal(Hex(s.Value(TraceRole.Server, "extract secret \"handshake\"", "secret")), Hex(keys.CurrentSecret));
         var helloHash = transcript.CurrentHash();
-        // The stage's two traffic secrets in one call (the secret keyed once), and each on its own.
+        // Each traffic secret on its own, then both and the Master Secret in one call (the Handshake Secret keyed once).
+        var chsAlone = keys.Derive("c hs traffic"u8, helloHash);
+        var shsAlone = keys.Derive("s hs traffic"u8, helloHash);
         byte[] chs = new byte[32], shs = new byte[32];
-        keys.Derive("c hs traffic"u8, "s hs traffic"u8, helloHash, chs, shs);
-        Assert.Equal(Hex(chs), Hex(keys.Derive("c hs traffic"u8, helloHash)));
-        Assert.Equal(Hex(shs), Hex(keys.Derive("s hs traffic"u8, helloHash)));
+        keys.DeriveHandshakeTrafficSecrets(helloHash, chs, shs);
+        Assert.Equal(Hex(chsAlone), Hex(chs));
+        Assert.Equal(Hex(shsAlone), Hex(shs));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c hs traffic\"", "expanded")), Hex(chs));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s hs traffic\"", "expanded")), Hex(shs));
+        Assert.Equal(Hex(s.Value(TraceRole.Server, "extract secret \"master\"", "secret")), Hex(keys.CurrentSecret));
 
         // Traffic keys (RFC 8446 §7.3).
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive write traffic keys for handshake data", "key expanded")),
@@ -53,16 +56,23 @@ public class Rfc8448KeyScheduleTests
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive write traffic keys for handshake data", "iv expanded")),
             Hex(HkdfLabel.Expand(keys.Hash, shs, "iv"u8, [], 12)));
 
-        keys.AdvanceToMaster();
-        Assert.Equal(Hex(s.Value(TraceRole.Server, "extract secret \"master\"", "secret")), Hex(keys.CurrentSecret));
+        // The finished_key taken with the handshake traffic keys, from the same keyed secret, written over the secret.
+        var shsCopy = shs.ToArray();
+        using (keys.CreateProtection(shsCopy, null, finishedKey: shsCopy))
+            Assert.Equal(Hex(HkdfLabel.Expand(keys.Hash, shs, "finished"u8, [], 32)), Hex(shsCopy));
 
-        foreach (var m in transcriptToServerFinished.Skip(transcriptToServerHello.Length)) transcript.Add(m);
+        foreach (var m in transcriptToServerFinished.Skip(transcriptToServerHello.Length).SkipLast(1)) transcript.Add(m);
+        var serverVerify = new byte[32];
+        keys.FinishedMac(shsCopy, transcript.CurrentHash(), serverVerify);
+        Assert.Equal(Hex(transcriptToServerFinished[^1].AsSpan(4)), Hex(serverVerify));
+        transcript.Add(transcriptToServerFinished[^1]);
         var serverFinishedHash = transcript.CurrentHash();
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c ap traffic\"", "expanded")), Hex(keys.Derive("c ap traffic"u8, serverFinishedHash)));
-        byte[] cap = new byte[32], sap = new byte[32];
-        keys.Derive("c ap traffic"u8, "s ap traffic"u8, serverFinishedHash, cap, sap);
+        byte[] cap = new byte[32], sap = new byte[32], exp = new byte[32];
+        keys.DeriveApplicationTrafficSecrets(serverFinishedHash, cap, sap, exp);
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 c ap traffic\"", "expanded")), Hex(cap));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s ap traffic\"", "expanded")), Hex(sap));
+        Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 exp master\"", "expanded")), Hex(exp));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 s ap traffic\"", "expanded")), Hex(keys.Derive("s ap traffic"u8, serverFinishedHash)));
         Assert.Equal(Hex(s.Value(TraceRole.Server, "derive secret \"tls13 exp master\"", "expanded")), Hex(keys.Derive("exp master"u8, serverFinishedHash)));
 

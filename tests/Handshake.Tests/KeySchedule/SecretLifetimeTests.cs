@@ -55,7 +55,7 @@ public class SecretLifetimeTests
         var early = keys.CurrentSecret.ToArray();
         keys.AdvanceToHandshake(new byte[32]);
         var handshake = keys.CurrentSecret.ToArray();
-        keys.AdvanceToMaster();
+        keys.DeriveHandshakeTrafficSecrets(new byte[48], new byte[48], new byte[48]); // and on to the Master Secret
         Assert.NotEqual(early, handshake);
         Assert.NotEqual(handshake, keys.CurrentSecret.ToArray());
         keys.Dispose();

@@ -88,20 +88,15 @@ internal sealed class TlsKeySchedule : IDisposable
     {
         CheckOutputs(helloHash, client, server);
         Span<byte> derived = stackalloc byte[_hashLength];
-        var key = new HmacKey();
         try
         {
-            key.Init(_hash, Secret);
-            HkdfLabel.Expand(in key, "c hs traffic"u8, helloHash, client);
-            HkdfLabel.Expand(in key, "s hs traffic"u8, helloHash, server);
-            HkdfLabel.Expand(in key, "derived"u8, EmptyHash, derived);
+            DeriveThree("c hs traffic"u8, client, "s hs traffic"u8, server, helloHash, "derived"u8, EmptyHash, derived);
             Span<byte> zeros = stackalloc byte[_hashLength];
             zeros.Clear();
             Hkdf.Extract(_hash, zeros, derived, Secret);
         }
         finally
         {
-            key.Dispose();
             CryptographicOperations.ZeroMemory(derived);
         }
     }
@@ -116,13 +111,20 @@ internal sealed class TlsKeySchedule : IDisposable
     {
         CheckOutputs(serverFinishedHash, client, server);
         CheckOutputs(serverFinishedHash, exporter, exporter);
+        DeriveThree("c ap traffic"u8, client, "s ap traffic"u8, server, serverFinishedHash, "exp master"u8, serverFinishedHash, exporter);
+    }
+
+    /// <summary>Two Derive-Secrets over <paramref name="hash"/> and a third over <paramref name="thirdContext"/>, the current secret keyed for HMAC once.</summary>
+    private void DeriveThree(ReadOnlySpan<byte> firstLabel, Span<byte> first, ReadOnlySpan<byte> secondLabel, Span<byte> second,
+        ReadOnlySpan<byte> hash, ReadOnlySpan<byte> thirdLabel, ReadOnlySpan<byte> thirdContext, Span<byte> third)
+    {
         var key = new HmacKey();
         try
         {
             key.Init(_hash, Secret);
-            HkdfLabel.Expand(in key, "c ap traffic"u8, serverFinishedHash, client);
-            HkdfLabel.Expand(in key, "s ap traffic"u8, serverFinishedHash, server);
-            HkdfLabel.Expand(in key, "exp master"u8, serverFinishedHash, exporter);
+            HkdfLabel.Expand(in key, firstLabel, hash, first);
+            HkdfLabel.Expand(in key, secondLabel, hash, second);
+            HkdfLabel.Expand(in key, thirdLabel, thirdContext, third);
         }
         finally
         {

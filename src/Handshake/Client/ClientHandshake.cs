@@ -23,8 +23,6 @@ internal sealed class ClientHandshake : HandshakeMachine
     private CipherSuite? _retrySuite;
     private int _ticketsReceived;
     private byte[]? _resumptionMaster;
-    // The key schedule at the offered ticket's Early Secret, from the binder until ServerHello (RFC 8446 §7.1).
-    private TlsKeySchedule? _earlyKeys;
 
     public ClientHandshake(TlsConnection connection, TlsClientOptions options) : base(connection, options) => _options = options;
 
@@ -68,12 +66,12 @@ internal sealed class ClientHandshake : HandshakeMachine
         int truncated = Writer.Length - PreSharedKeyExtension.BindersListLength(_hello.BinderLength);
         Span<byte> hash = stackalloc byte[CipherSuites.HashLength(ticket.Suite)];
         Transcript.AddAndHash(Writer.WrittenSpan[..truncated], CipherSuites.Hash(ticket.Suite), hash);
-        // The Early Secret is kept for the handshake should the server accept the ticket (and serves the second
-        // ClientHello after a HelloRetryRequest).
-        _earlyKeys ??= new TlsKeySchedule(ticket.Suite, ticket.Psk);
-        var binderKey = _earlyKeys.BinderKey();
-        Span<byte> binder = stackalloc byte[_earlyKeys.HashLength];
-        _earlyKeys.FinishedVerifyData(binderKey, hash, binder);
+        // Until ServerHello the key schedule is at the offered ticket's Early Secret (RFC 8446 §7.1): kept for the
+        // handshake should the server accept the ticket, and for the second ClientHello after a HelloRetryRequest.
+        Keys ??= new TlsKeySchedule(ticket.Suite, ticket.Psk);
+        var binderKey = Keys.BinderKey();
+        Span<byte> binder = stackalloc byte[Keys.HashLength];
+        Keys.FinishedVerifyData(binderKey, hash, binder);
         Writer.Patch(Writer.Length - _hello.BinderLength, binder);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(binderKey);
         SendWritten(alreadyHashed: truncated);
@@ -176,15 +174,13 @@ internal sealed class ClientHandshake : HandshakeMachine
         Transcript.Add(message.Span);
         if (Resumed)
         {
-            Keys = _earlyKeys!;
-            Keys.UseSuite(sh.CipherSuite);
+            Keys!.UseSuite(sh.CipherSuite);
         }
         else
         {
-            _earlyKeys?.Dispose();
+            Keys?.Dispose(); // a ticket's Early Secret the server did not take
             Keys = new TlsKeySchedule(sh.CipherSuite);
         }
-        _earlyKeys = null;
         DeriveHandshakeSecrets(shared);
         _hello.DisposeKeyShares();
         InstallHandshakeReadKeys();
@@ -369,7 +365,6 @@ internal sealed class ClientHandshake : HandshakeMachine
     {
         if (_resumptionMaster is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(_resumptionMaster);
         _hello?.DisposeKeyShares();
-        _earlyKeys?.Dispose();
         base.Dispose();
     }
 }

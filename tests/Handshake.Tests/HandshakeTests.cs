@@ -301,6 +301,21 @@ public class HandshakeTests
     }
 
     [Fact]
+    public void ServerKeyLogMatchesTheClientsLineForLine()
+    {
+        // The server keeps the ClientHello's random (read in the message buffer, which is reused) only for its key log.
+        var (c, s) = Loopback.MutualOptions();
+        var client = new List<string>();
+        var server = new List<string>();
+        c.KeyLog = client.Add;
+        s.KeyLog = server.Add;
+        using var loop = new Loopback(c, s);
+        loop.Handshake();
+        Assert.Equal(5, server.Count);
+        Assert.Equal(client, server);
+    }
+
+    [Fact]
     public void RecordSizeLimitIsHonouredWhenNegotiated()
     {
         var (c, s) = Loopback.MutualOptions();

@@ -39,9 +39,12 @@ public sealed partial class LoadToolTests(PkiFixture pki)
         Assert.Equal(0, await client.WaitForExitAsync(Timeouts.Case));
 
         var run = LoopLine(client.Stdout, loops: 2);
-        Assert.True(run.Handshakes >= 5, client.Output);
+        // At least one handshake: how many fit in the run depends on the machine (a loaded CI host managed 3 in the
+        // first second of a cold process), so counts are checked for consistency, not size.
+        Assert.True(run.Handshakes >= 1, client.Output);
         Assert.Equal(0, run.Errors);
-        if (resume) Assert.True(run.Resumed >= run.Handshakes / 2, client.Output);
+        // Each of the two connections starts with a full handshake (no ticket yet); most later ones resume.
+        if (resume) Assert.True(run.Resumed >= (run.Handshakes - 2) / 2, client.Output);
         else Assert.Equal(0, run.Resumed);
     }
 
@@ -67,7 +70,7 @@ public sealed partial class LoadToolTests(PkiFixture pki)
         Assert.Equal(0, await client.WaitForExitAsync(Timeouts.Case));
         var one = LoopLine(client.Stdout, loops: 1);
         var two = LoopLine(client.Stdout, loops: 2);
-        Assert.True(one.Handshakes >= 5 && two.Handshakes >= 5, client.Output);
+        Assert.True(one.Handshakes >= 1 && two.Handshakes >= 1, client.Output);
         Assert.Equal(0, one.Errors + two.Errors);
         Assert.True(two.Resumed > 0, client.Output); // the ticket cache is shared between runs
         Assert.Matches(@"scaling: 2 loops = \d+\.\d\dx 1 loop", client.Stdout);

@@ -203,7 +203,7 @@ internal sealed class ClientHandshake : HandshakeMachine
             throw TlsAlert.IllegalParameter($"{name}.supported_versions selects 0x{version:x4}, which was not offered (RFC 8446 §4.2.1)");
         if (sh.LegacyVersion != 0x0303)
             throw TlsAlert.ProtocolVersion($"{name}.legacy_version is 0x{sh.LegacyVersion:x4}; a TLS 1.3 server sends 0x0303 (RFC 8446 §4.1.3)");
-        if (!sh.LegacySessionIdEcho.AsSpan().SequenceEqual(_hello!.SessionId))
+        if (!sh.LegacySessionIdEcho.Span.SequenceEqual(_hello!.SessionId))
             throw TlsAlert.IllegalParameter($"{name}.legacy_session_id_echo does not match the ClientHello (RFC 8446 §4.1.3)");
         if (Array.IndexOf(_hello.CipherSuites, sh.CipherSuite) < 0)
             throw TlsAlert.IllegalParameter($"{name} selects cipher suite 0x{(ushort)sh.CipherSuite:x4}, which was not offered (RFC 8446 §4.1.3)");

@@ -2,6 +2,7 @@ using TlsEngine.Codec;
 using TlsEngine.Crypto;
 using TlsEngine.Extensions;
 using TlsEngine.Record;
+using TlsEngine.X509;
 
 namespace TlsEngine.Messages;
 
@@ -9,19 +10,20 @@ namespace TlsEngine.Messages;
 internal sealed class ClientHello
 {
     public ushort LegacyVersion { get; init; } = 0x0303;
-    public required byte[] Random { get; init; }
+    // A slice of the parsed message (a copy when it was parsed without its owner), valid while the message is.
+    public required ReadOnlyMemory<byte> Random { get; init; }
     public byte[] LegacySessionId { get; init; } = [];
     public required CipherSuite[] CipherSuites { get; init; }
     public byte[] LegacyCompressionMethods { get; init; } = [0];
     public required ExtensionList Extensions { get; init; }
 
     /// <summary>Parses a ClientHello body (after the 4-byte handshake header).</summary>
-    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, the Random and extension data are sliced from it instead of copied.</remarks>
     public static ClientHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ClientHello");
         ushort version = r.ReadU16("legacy_version");
-        var random = r.ReadBytes(32, "random").ToArray();
+        var random = MemorySlice.Within(owner, r.ReadBytes(32, "random"));
         var sessionId = r.ReadVector8("legacy_session_id", 0, 32).ToArray();
         var suites = r.ReadList16("cipher_suites", 2, 0xFFFE);
         if (suites.Remaining % 2 != 0)
@@ -51,7 +53,7 @@ internal sealed class ClientHello
     /// <summary>Writes the whole handshake message (header and body).</summary>
     public void Write(TlsWriter w)
     {
-        int at = WriteStart(w, LegacyVersion, Random, LegacySessionId, CipherSuites, LegacyCompressionMethods);
+        int at = WriteStart(w, LegacyVersion, Random.Span, LegacySessionId, CipherSuites, LegacyCompressionMethods);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
     }

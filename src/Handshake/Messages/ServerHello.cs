@@ -1,6 +1,7 @@
 using TlsEngine.Codec;
 using TlsEngine.Crypto;
 using TlsEngine.Extensions;
+using TlsEngine.X509;
 
 namespace TlsEngine.Messages;
 
@@ -15,24 +16,25 @@ internal sealed class ServerHello
     ];
 
     public ushort LegacyVersion { get; init; } = 0x0303;
-    public required byte[] Random { get; init; }
-    public required byte[] LegacySessionIdEcho { get; init; }
+    // Slices of the parsed message (copies when it was parsed without its owner), valid while the message is.
+    public required ReadOnlyMemory<byte> Random { get; init; }
+    public required ReadOnlyMemory<byte> LegacySessionIdEcho { get; init; }
     public required CipherSuite CipherSuite { get; init; }
     public byte LegacyCompressionMethod { get; init; }
     public required ExtensionList Extensions { get; init; }
 
-    public bool IsHelloRetryRequest => Random.AsSpan().SequenceEqual(HelloRetryRequestRandom);
+    public bool IsHelloRetryRequest => Random.Span.SequenceEqual(HelloRetryRequestRandom);
 
     /// <summary>Parses a ServerHello body; the Random decides which extension rules apply (SH or HRR).</summary>
-    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, extension data is sliced from it instead of copied.</remarks>
+    /// <remarks>When <c>owner</c> (the whole handshake message, unchanged for as long as the result is used) holds the body, the Random, the session id echo and extension data are sliced from it instead of copied.</remarks>
     public static ServerHello Parse(ReadOnlySpan<byte> body, ReadOnlyMemory<byte> owner = default)
     {
         var r = new TlsReader(body, "ServerHello");
         ushort version = r.ReadU16("legacy_version");
-        var random = r.ReadBytes(32, "random").ToArray();
-        bool hrr = random.AsSpan().SequenceEqual(HelloRetryRequestRandom);
+        var random = MemorySlice.Within(owner, r.ReadBytes(32, "random"));
+        bool hrr = random.Span.SequenceEqual(HelloRetryRequestRandom);
         if (hrr) r = Rename(r, "HelloRetryRequest");
-        var echo = r.ReadVector8("legacy_session_id_echo", 0, 32).ToArray();
+        var echo = MemorySlice.Within(owner, r.ReadVector8("legacy_session_id_echo", 0, 32));
         var suite = (CipherSuite)r.ReadU16("cipher_suite");
         byte compression = r.ReadU8("legacy_compression_method");
         var extensions = ExtensionList.Parse(ref r, hrr ? ExtensionContext.HelloRetryRequest : ExtensionContext.ServerHello, 6, owner: owner);
@@ -52,7 +54,7 @@ internal sealed class ServerHello
 
     public void Write(TlsWriter w)
     {
-        int at = WriteStart(w, LegacyVersion, Random, LegacySessionIdEcho, CipherSuite, LegacyCompressionMethod);
+        int at = WriteStart(w, LegacyVersion, Random.Span, LegacySessionIdEcho.Span, CipherSuite, LegacyCompressionMethod);
         ExtensionList.Write(w, Extensions.Items);
         w.EndVector24(at);
     }

@@ -74,7 +74,8 @@ internal sealed class ServerHandshake : HandshakeMachine
         var n = ClientHelloNegotiation.Negotiate(hello, _options, _first, _cookie);
         if (!retry)
         {
-            ClientRandom = hello.Random;
+            // Kept only for the key log (the message's buffer is reused).
+            ClientRandom = Options.KeyLog is null ? [] : hello.Random.ToArray();
             ServerName = n.ServerName;
         }
         Suite = n.Suite;

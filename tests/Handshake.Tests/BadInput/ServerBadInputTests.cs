@@ -72,7 +72,7 @@ public class ServerBadInputTests
         var w = new TlsWriter();
         int at = HandshakeHeader.Begin(w, HandshakeType.ClientHello);
         w.WriteU16(0x0303);
-        w.WriteBytes(ch.Random);
+        w.WriteBytes(ch.Random.Span);
         w.WriteVector8([]);
         w.WriteVector16([0x13, 0x01]);
         w.WriteVector8([0]);

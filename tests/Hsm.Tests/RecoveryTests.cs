@@ -133,6 +133,49 @@ public sealed class RecoveryTests(SoftHsmFixture hsm)
         Assert.Equal("ec-p384", other.Label);
     }
 
+    /// <summary>
+    /// An RSA key whose public key object is gone: its public key comes from the modulus on the private key object, and
+    /// reading it on a pooled session that lost its login is retried like a signature.
+    /// </summary>
+    [SkippableFact]
+    public void PublicKeyOfAnRsaKeyWithoutItsPublicObjectIsReadAfterALogout()
+    {
+        hsm.Require();
+        byte[] id = [0x21];
+        byte[] expected;
+        using (var session = hsm.Slot(SoftHsmFixture.RecoveryToken).OpenSession(SessionType.ReadWrite))
+        {
+            try
+            {
+                session.Login(CKU.CKU_USER, System.Text.Encoding.UTF8.GetBytes(SoftHsmFixture.Pin));
+            }
+            catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
+            {
+            }
+            KeyGeneration.Rsa(session, "rsa-no-public", id, 2048);
+            var f = session.Factories.ObjectAttributeFactory;
+            foreach (var pub in session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY), f.Create(CKA.CKA_ID, id)]))
+                session.DestroyObject(pub);
+            var priv = session.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), f.Create(CKA.CKA_ID, id)]).Single();
+            var values = session.GetAttributeValue(priv, [CKA.CKA_MODULUS, CKA.CKA_PUBLIC_EXPONENT]);
+            using var rsa = System.Security.Cryptography.RSA.Create(new System.Security.Cryptography.RSAParameters
+            {
+                Modulus = values[0].GetValueAsByteArray(),
+                Exponent = values[1].GetValueAsByteArray(),
+            });
+            expected = rsa.ExportSubjectPublicKeyInfo();
+        }
+        var key = Pkcs11SigningKey.Open($"pkcs11:token={SoftHsmFixture.RecoveryToken};object=rsa-no-public?pin-value={SoftHsmFixture.Pin}");
+        Assert.Equal(expected, key.ExportSubjectPublicKeyInfo());
+        int invalidations = key.Pool.Invalidations;
+        key.Pool.Return(key.Pool.OpenFresh(key.Uri.Pin));
+
+        Disrupt(Disruption.LogoutFromSecondSession, SoftHsmFixture.RecoveryToken);
+
+        Assert.Equal(expected, key.ExportSubjectPublicKeyInfo());
+        Assert.Equal(invalidations + 1, key.Pool.Invalidations);
+    }
+
     [SkippableFact]
     public void PersistentFailureIsInternalErrorNamingTheCkrValueAndTheServerRecovers()
     {

@@ -184,7 +184,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
         switch (Algorithm.Kind)
         {
             case Pkcs11KeyKind.Rsa:
-                var source = pub.Count == 1 ? pub[0] : Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, _searchLabel, _searchId).Single();
+                var source = pub.Count == 1 ? pub[0] : OnlyPrivateKey(session);
                 var r = Pkcs11Objects.Read(session, source, CKA.CKA_MODULUS, CKA.CKA_PUBLIC_EXPONENT);
                 return SubjectPublicKeyInfo.Rsa(
                     Pkcs11Objects.Bytes(r[CKA.CKA_MODULUS]) ?? throw new HsmException($"{this}: no CKA_MODULUS"),
@@ -220,6 +220,15 @@ public sealed class Pkcs11SigningKey : ISigningKey
             if (cert.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(spki)) return der;
         }
         throw new HsmException($"none of the {certificates.Count} certificates with the CKA_ID/label of {this} holds its public key");
+    }
+
+    /// <summary>This key's private key object in <paramref name="session"/> (an RSA key without a public key object shows its modulus there).</summary>
+    private IObjectHandle OnlyPrivateKey(ISession session)
+    {
+        var found = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, _searchLabel, _searchId);
+        if (found.Count == 0) _pool.ThrowIfLoginLost(session);
+        return found.Count == 1 ? found[0]
+            : throw new HsmException(found.Count == 0 ? $"{this}: the private key is no longer on the token" : $"{this}: {found.Count} private keys now match the URI");
     }
 
     /// <summary>Objects of another class that belong to this key: same CKA_ID if the key has one, else same label.</summary>

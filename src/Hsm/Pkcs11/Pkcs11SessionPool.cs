@@ -252,10 +252,10 @@ internal sealed class Pkcs11SessionPool
     }
 
     /// <summary>
-    /// Called when a search for a private key found nothing: if the session has lost its user login (C_Logout or
-    /// C_CloseAllSessions from another thread after this session was opened), private objects are merely hidden
-    /// (PKCS#11 v2.40 §4.4, CKA_PRIVATE), so this throws CKR_USER_NOT_LOGGED_IN for <see cref="Run{T}"/> to retry on a
-    /// fresh, logged-in session instead of reporting the key as gone.
+    /// Called when a search for a private key found nothing: if the session has lost its user login (C_Logout from
+    /// another session after this one was opened), private objects are merely hidden (PKCS#11 v2.40 §4.4, CKA_PRIVATE)
+    /// and C_FindObjects succeeds without them, so this throws CKR_USER_NOT_LOGGED_IN for <see cref="Run{T}"/> to retry
+    /// on a fresh, logged-in session instead of reporting the key as gone.
     /// </summary>
     /// <exception cref="Pkcs11Exception">CKR_USER_NOT_LOGGED_IN (set here, not returned by the module), or C_GetSessionInfo's error.</exception>
     public void ThrowIfLoginLost(ISession session)

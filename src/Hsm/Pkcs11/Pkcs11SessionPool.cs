@@ -252,16 +252,19 @@ internal sealed class Pkcs11SessionPool
     }
 
     /// <summary>
-    /// Called when a search for a private key found nothing: if the session has lost its user login (C_Logout from
-    /// another session after this one was opened), private objects are merely hidden (PKCS#11 v2.40 §4.4, CKA_PRIVATE)
-    /// and C_FindObjects succeeds without them, so this throws CKR_USER_NOT_LOGGED_IN for <see cref="Run{T}"/> to retry
-    /// on a fresh, logged-in session instead of reporting the key as gone.
+    /// The private key objects with <paramref name="label"/> and <paramref name="id"/> (each when given) that
+    /// <paramref name="session"/> sees. A search that finds nothing in a session that has lost its user login (C_Logout
+    /// from another session after this one was opened) throws CKR_USER_NOT_LOGGED_IN for <see cref="Run{T}"/> to retry on
+    /// a fresh, logged-in session: private objects are then merely hidden (PKCS#11 v2.40 §4.4, CKA_PRIVATE) and
+    /// C_FindObjects succeeds without them, which is not the key being gone.
     /// </summary>
-    /// <exception cref="Pkcs11Exception">CKR_USER_NOT_LOGGED_IN (set here, not returned by the module), or C_GetSessionInfo's error.</exception>
-    public void ThrowIfLoginLost(ISession session)
+    /// <exception cref="Pkcs11Exception">CKR_USER_NOT_LOGGED_IN (set here, not returned by the module), or the module's error.</exception>
+    public List<IObjectHandle> FindPrivateKeys(ISession session, string? label, byte[]? id)
     {
-        if (LoginRequired && !IsUserSession(session))
+        var found = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, label, id);
+        if (found.Count == 0 && LoginRequired && !IsUserSession(session))
             throw new Pkcs11Exception("C_FindObjects in a logged-out session", CKR.CKR_USER_NOT_LOGGED_IN);
+        return found;
     }
 
     private static bool IsUserSession(ISession session) =>

@@ -93,12 +93,9 @@ public sealed class Pkcs11SigningKey : ISigningKey
 
     private static Pkcs11SigningKey Describe(ISession session, ISlot slot, Pkcs11SessionPool pool, Pkcs11Uri uri)
     {
-        var found = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, uri.Object, uri.Id);
+        var found = pool.FindPrivateKeys(session, uri.Object, uri.Id);
         if (found.Count == 0)
-        {
-            pool.ThrowIfLoginLost(session);
             throw new HsmException($"no private key on token '{pool.TokenLabel}' matches {uri}");
-        }
         if (found.Count > 1)
             throw new HsmException($"{found.Count} private keys on token '{pool.TokenLabel}' match {uri}: add object= or id= to choose one");
         var a = Pkcs11Objects.Read(session, found[0], CKA.CKA_KEY_TYPE, CKA.CKA_LABEL, CKA.CKA_ID, CKA.CKA_SIGN);
@@ -162,8 +159,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
     {
         if (!session.Handles.TryGetValue(_handleKey, out var handle))
         {
-            var found = Pkcs11Objects.Find(session.Session, CKO.CKO_PRIVATE_KEY, _searchLabel, _searchId);
-            if (found.Count == 0) _pool.ThrowIfLoginLost(session.Session);
+            var found = _pool.FindPrivateKeys(session.Session, _searchLabel, _searchId);
             if (found.Count != 1)
                 throw new HsmException(found.Count == 0 ? "the private key is no longer on the token" : $"{found.Count} private keys now match the URI");
             handle = found[0];
@@ -225,8 +221,7 @@ public sealed class Pkcs11SigningKey : ISigningKey
     /// <summary>This key's private key object in <paramref name="session"/> (an RSA key without a public key object shows its modulus there).</summary>
     private IObjectHandle OnlyPrivateKey(ISession session)
     {
-        var found = Pkcs11Objects.Find(session, CKO.CKO_PRIVATE_KEY, _searchLabel, _searchId);
-        if (found.Count == 0) _pool.ThrowIfLoginLost(session);
+        var found = _pool.FindPrivateKeys(session, _searchLabel, _searchId);
         return found.Count == 1 ? found[0]
             : throw new HsmException(found.Count == 0 ? $"{this}: the private key is no longer on the token" : $"{this}: {found.Count} private keys now match the URI");
     }

@@ -48,17 +48,13 @@ internal sealed class TlsKeySchedule : IDisposable
     internal ReadOnlySpan<byte> CurrentSecret => Secret;
 
     /// <summary>
-    /// Moves to the next stage: Extract(Derive-Secret(current, "derived", ""), ikm or 0s), which replaces the current
-    /// secret in place. The intermediate "derived" secret lives on the stack and is zeroed after use (RFC 8446 §7.1).
+    /// The next stage's secret, Extract(<paramref name="derived"/>, <paramref name="ikm"/>), in place of the current one
+    /// (RFC 8446 §7.1: HMAC keyed with the salt over the IKM, so the current secret is no longer read when it is
+    /// overwritten); <paramref name="derived"/>, Derive-Secret(current, "derived", ""), is zeroed after use.
     /// </summary>
-    private void Advance(ReadOnlySpan<byte> ikm)
+    private void NextStage(Span<byte> derived, ReadOnlySpan<byte> ikm)
     {
-        Span<byte> derived = stackalloc byte[_hashLength];
-        HkdfLabel.Expand(_hash, Secret, "derived"u8, EmptyHash, derived);
-        Span<byte> zeros = stackalloc byte[_hashLength];
-        zeros.Clear();
-        // HMAC keyed with the salt (derived) over the IKM: the current secret is no longer read, so it is overwritten.
-        Hkdf.Extract(_hash, ikm.IsEmpty ? zeros : ikm, derived, Secret);
+        Hkdf.Extract(_hash, ikm, derived, Secret);
         CryptographicOperations.ZeroMemory(derived);
     }
 
@@ -76,7 +72,12 @@ internal sealed class TlsKeySchedule : IDisposable
         HkdfLabel.Expand(_hash, resumptionMasterSecret, "resumption"u8, nonce, _hashLength);
 
     /// <summary>Handshake Secret = HKDF-Extract(Derive-Secret(Early Secret, "derived", ""), (EC)DHE).</summary>
-    public void AdvanceToHandshake(ReadOnlySpan<byte> sharedSecret) => Advance(sharedSecret);
+    public void AdvanceToHandshake(ReadOnlySpan<byte> sharedSecret)
+    {
+        Span<byte> derived = stackalloc byte[_hashLength];
+        HkdfLabel.Expand(_hash, Secret, "derived"u8, EmptyHash, derived);
+        NextStage(derived, sharedSecret);
+    }
 
     /// <summary>
     /// client_ and server_handshake_traffic_secret = Derive-Secret(Handshake Secret, "c hs traffic" / "s hs traffic",
@@ -88,17 +89,10 @@ internal sealed class TlsKeySchedule : IDisposable
     {
         CheckOutputs(helloHash, client, server);
         Span<byte> derived = stackalloc byte[_hashLength];
-        try
-        {
-            DeriveThree("c hs traffic"u8, client, "s hs traffic"u8, server, helloHash, "derived"u8, EmptyHash, derived);
-            Span<byte> zeros = stackalloc byte[_hashLength];
-            zeros.Clear();
-            Hkdf.Extract(_hash, zeros, derived, Secret);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(derived);
-        }
+        DeriveThree("c hs traffic"u8, client, "s hs traffic"u8, server, helloHash, "derived"u8, EmptyHash, derived);
+        Span<byte> zeros = stackalloc byte[_hashLength];
+        zeros.Clear();
+        NextStage(derived, zeros);
     }
 
     /// <summary>
